@@ -1,0 +1,66 @@
+"""paperscope's library half: papers in a Whoosh index, searched and cited without any UI.
+
+This module is the public API: the interface imports from here and nowhere deeper, and nothing
+here imports textual, rich or pyperclip.
+"""
+
+from search_index.categories import category_name, normalize_category
+from search_index.citations import Style, cite
+from search_index.documents import paper_to_json_dict
+from search_index.errors import (
+    FormatError,
+    LibraryError,
+    LibraryLocked,
+    NotFound,
+    PaperscopeError,
+)
+from search_index.importing import FORMATS, import_file, parse_file
+from search_index.library import Library
+from search_index.models import (
+    Facets,
+    Filters,
+    ImportReport,
+    LibraryStats,
+    Paper,
+    ParseError,
+    SearchHit,
+    SearchResults,
+    Sort,
+    Source,
+    Span,
+)
+from search_index.paths import default_library_dir
+from search_index.searcher import SearchService
+from search_index.text import one_line, strip_controls
+
+__all__ = [
+    "FORMATS",
+    "Facets",
+    "Filters",
+    "FormatError",
+    "ImportReport",
+    "Library",
+    "LibraryError",
+    "LibraryLocked",
+    "LibraryStats",
+    "NotFound",
+    "Paper",
+    "ParseError",
+    "PaperscopeError",
+    "SearchHit",
+    "SearchResults",
+    "SearchService",
+    "Sort",
+    "Source",
+    "Span",
+    "Style",
+    "category_name",
+    "cite",
+    "default_library_dir",
+    "import_file",
+    "normalize_category",
+    "one_line",
+    "paper_to_json_dict",
+    "parse_file",
+    "strip_controls",
+]

@@ -1,0 +1,1 @@
+"""One module per source format, each with `parse(path) -> Iterator[Paper | ParseError]`."""

@@ -1,0 +1,85 @@
+"""The single writer: stores papers in batches with `update_document`, keys assigned on the way.
+
+Whoosh commits are atomic (a new table of contents is renamed into place), so a reader always
+sees a whole earlier or later state, and an import killed half-way loses only its current batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import attrs
+from whoosh import index as whoosh_index
+from whoosh.writing import IndexWriter
+
+from search_index import documents
+from search_index.citekeys import unique_key
+from search_index.models import ImportReport, Paper
+
+WRITER_MEMORY_MB = 256
+
+
+def write_papers(
+    ix: whoosh_index.Index,
+    papers: Iterable[Paper],
+    *,
+    batch_size: int = 2000,
+    progress: Callable[[ImportReport], None] | None = None,
+) -> ImportReport:
+    report = ImportReport()
+    batch: dict[str, Paper] = {}
+    for paper in papers:
+        # Within one batch the last record of an id wins: update_document only replaces
+        # committed documents, so two records of one id in a batch would otherwise both stay.
+        batch[paper.id] = paper
+        if len(batch) >= batch_size:
+            report = _commit_batch(ix, batch, report)
+            batch = {}
+            if progress:
+                progress(report)
+    if batch:
+        report = _commit_batch(ix, batch, report)
+        if progress:
+            progress(report)
+    return report
+
+
+def _commit_batch(ix: whoosh_index.Index, batch: dict[str, Paper], report: ImportReport) -> ImportReport:
+    added = updated = unchanged = 0
+    writer: IndexWriter = ix.writer(limitmb=WRITER_MEMORY_MB)
+    try:
+        with writer.searcher() as s:
+            keys_in_batch: set[str] = set()
+
+            def taken(key: str) -> bool:
+                return key in keys_in_batch or s.document_number(citekey=key) is not None
+
+            for paper in batch.values():
+                stored = s.document(id=paper.id)
+                if stored is not None:
+                    old = documents.paper_from_record(stored["record"])
+                    key = old.citation_key or unique_key(paper, taken)
+                    if documents.same_content(old, paper) and old.citation_key:
+                        unchanged += 1
+                        continue
+                    updated += 1
+                else:
+                    key = unique_key(paper, taken)
+                    added += 1
+                keys_in_batch.add(key)
+                writer.update_document(
+                    **documents.paper_to_document(attrs.evolve(paper, citation_key=key))
+                )
+    except BaseException:
+        writer.cancel()
+        raise
+    if added or updated:
+        writer.commit()
+    else:
+        writer.cancel()
+    return attrs.evolve(
+        report,
+        added=report.added + added,
+        updated=report.updated + updated,
+        unchanged=report.unchanged + unchanged,
+    )

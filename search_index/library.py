@@ -1,0 +1,215 @@
+"""A library: one directory holding one Whoosh index of papers, opened once and shared.
+
+The directory is recognised by its `library.json`; anything else that is not empty is refused,
+so that pointing `--library` at the wrong folder never overwrites someone's files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from importlib import resources
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.searching import Searcher
+
+from search_index import documents
+from search_index.errors import LibraryError
+from search_index.indexer import write_papers
+from search_index.locking import write_lock
+from search_index.models import ImportReport, Paper
+from search_index.paths import default_library_dir
+from search_index.schema import INDEX_NAME, SCHEMA_VERSION, build_schema
+
+META_FILE = "library.json"
+MARKER = "paperscope-library"
+_INDEX_FILE = re.compile(r"^_?(papers_v(\d+))_")
+
+
+def embedded_listing() -> str:
+    """The papers a new library starts with, shipped inside the package."""
+    return resources.files("search_index.data").joinpath("listing.txt").read_text("utf-8")
+
+
+class Library:
+    """An open library. Thread-safe for reading: each search opens its own Whoosh searcher."""
+
+    def __init__(self, path: Path, ix: whoosh_index.Index) -> None:
+        self.path = path
+        self._ix = ix
+
+    # -- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        seed: bool = True,
+        reference_date: dt.date | None = None,
+        lock_timeout: float = 10.0,
+    ) -> Library:
+        """Open the library at `path` (default: see `default_library_dir`), creating it if needed.
+
+        A new library gets the embedded listing when `seed` is true, so the first run of the
+        explorer has papers to show.
+        """
+        directory = Path(path).expanduser() if path is not None else default_library_dir()
+        _check_directory(directory)
+        meta = _read_meta(directory)
+        if whoosh_index.exists_in(str(directory), indexname=INDEX_NAME):
+            ix = whoosh_index.open_dir(str(directory), indexname=INDEX_NAME)
+            library = cls(directory, ix)
+            if seed and not meta.get("seeded") and library.count() == 0 and library.writable:
+                library._seed(reference_date, lock_timeout)
+            return library
+        if not _writable(directory):
+            raise LibraryError(
+                f"the library {directory} has no index and is read-only, so none can be made; "
+                "ask its owner to run `paperscope import` there"
+            )
+        with write_lock(directory, lock_timeout):
+            # Another process may have created it while we waited for the lock.
+            if not whoosh_index.exists_in(str(directory), indexname=INDEX_NAME):
+                old = _older_index_names(directory)
+                ix = whoosh_index.create_in(str(directory), build_schema(), indexname=INDEX_NAME)
+                _write_meta(directory, {**meta, "schema_version": SCHEMA_VERSION})
+                if old:
+                    _rebuild_from(directory, old, ix)
+                    meta["seeded"] = True
+            ix = whoosh_index.open_dir(str(directory), indexname=INDEX_NAME)
+        library = cls(directory, ix)
+        if seed and not meta.get("seeded") and library.count() == 0:
+            library._seed(reference_date, lock_timeout)
+        return library
+
+    def _seed(self, reference_date: dt.date | None, lock_timeout: float) -> None:
+        from search_index.importers import listing
+
+        papers = listing.parse_text(
+            embedded_listing(), source_name="<embedded listing>", reference_date=reference_date
+        )
+        self.add((p for p in papers if isinstance(p, Paper)), lock_timeout=lock_timeout)
+        _write_meta(self.path, {**_read_meta(self.path), "seeded": True})
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @property
+    def writable(self) -> bool:
+        return _writable(self.path)
+
+    def searcher(self) -> Searcher:
+        """A fresh Whoosh searcher on the latest commit; one per query or per thread."""
+        return self._ix.searcher()
+
+    @property
+    def schema(self) -> Schema:
+        return self._ix.schema
+
+    def count(self) -> int:
+        with self._ix.searcher() as s:
+            return int(s.doc_count())
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def add(
+        self,
+        papers: Iterable[Paper],
+        *,
+        batch_size: int = 2000,
+        lock_timeout: float = 10.0,
+        progress: Callable[[ImportReport], None] | None = None,
+    ) -> ImportReport:
+        """Store papers, replacing earlier versions of the same ids.
+
+        Papers are committed in batches: an import that is interrupted keeps every whole batch it
+        committed, and the index always shows a complete earlier or later state, never a partial
+        batch.
+        """
+        if not self.writable:
+            raise LibraryError(f"the library {self.path} is read-only; nothing was imported")
+        with write_lock(self.path, lock_timeout):
+            return write_papers(self._ix, papers, batch_size=batch_size, progress=progress)
+
+
+def _writable(directory: Path) -> bool:
+    return os.access(directory, os.W_OK)
+
+
+def _check_directory(directory: Path) -> None:
+    if directory.exists() and not directory.is_dir():
+        raise LibraryError(f"the library path {directory} is a file, not a directory")
+    if not directory.exists():
+        try:
+            directory.mkdir(parents=True)
+        except OSError as exc:
+            raise LibraryError(f"cannot create the library {directory}: {exc.strerror}") from exc
+        _write_meta(directory, {"schema_version": SCHEMA_VERSION})
+        return
+    try:
+        entries = [p.name for p in directory.iterdir()]
+    except OSError as exc:
+        raise LibraryError(f"cannot read the library {directory}: {exc.strerror}") from exc
+    if META_FILE in entries:
+        return
+    if not entries:
+        if _writable(directory):
+            _write_meta(directory, {"schema_version": SCHEMA_VERSION})
+        return
+    raise LibraryError(
+        f"{directory} is not a paperscope library (no {META_FILE}) and is not empty; "
+        "choose an empty or new directory. Nothing was changed."
+    )
+
+
+def _read_meta(directory: Path) -> dict[str, object]:
+    path = directory / META_FILE
+    if not path.exists():
+        return {"format": MARKER}
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise LibraryError(f"{path} is unreadable: {exc}") from exc
+    if not isinstance(data, dict) or data.get("format") != MARKER:
+        raise LibraryError(f"{path} is not a paperscope library file. Nothing was changed.")
+    return data
+
+
+def _write_meta(directory: Path, data: dict[str, object]) -> None:
+    path = directory / META_FILE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({**data, "format": MARKER}, indent=2) + "\n", "utf-8")
+    tmp.replace(path)
+
+
+def _older_index_names(directory: Path) -> list[str]:
+    names = {
+        m.group(1)
+        for f in os.listdir(directory)
+        if (m := _INDEX_FILE.match(f)) and int(m.group(2)) != SCHEMA_VERSION
+    }
+    return sorted(n for n in names if whoosh_index.exists_in(str(directory), indexname=n))
+
+
+def _rebuild_from(directory: Path, old_names: list[str], ix: whoosh_index.Index) -> None:
+    """Carry papers from indexes of other schema versions over through their stored records."""
+    for name in old_names:
+        old = whoosh_index.open_dir(str(directory), indexname=name)
+        with old.searcher() as s:
+            papers = [
+                documents.paper_from_record(fields["record"])
+                for fields in s.all_stored_fields()
+                if "record" in fields
+            ]
+        old.close()
+        write_papers(ix, papers)
+        storage = FileStorage(str(directory))
+        for f in storage.list():
+            if f.startswith((f"_{name}_", f"{name}_")):
+                storage.delete_file(f)

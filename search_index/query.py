@@ -1,0 +1,94 @@
+"""Query text -> Whoosh query, forgiving: malformed syntax is searched as plain words."""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+from whoosh import qparser, query
+from whoosh.fields import Schema
+
+DEFAULT_FIELDS = ("title", "abstract", "authors")
+ALIASES = {
+    "title": ["ti"],
+    "abstract": ["abs"],
+    "authors": ["author", "au"],
+    "categories": ["cat", "category"],
+}
+_FIELD_NAMES = {name for names in ALIASES.values() for name in names} | set(ALIASES) | {"year"}
+_OPERATOR = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+
+
+@attrs.frozen
+class ParsedQuery:
+    query: query.Query
+    plain: bool
+    """The text was malformed and was searched as plain words instead."""
+    problem: str | None = None
+
+
+def make_parser(schema: Schema) -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, group=qparser.AndGroup)
+    parser.add_plugin(qparser.FieldAliasPlugin(ALIASES))
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(qparser.GtLtPlugin())
+    return parser
+
+
+def find_problem(text: str) -> str | None:
+    """Say what is wrong with query text that Whoosh would silently misread, if anything."""
+    if text.count('"') % 2:
+        return "an unbalanced quote"
+    depth = 0
+    for char in _without_quoted(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return "an unbalanced parenthesis"
+    if depth:
+        return "an unbalanced parenthesis"
+    words = _without_quoted(text).replace("(", " ").replace(")", " ").split()
+    for word in words:
+        field, colon, rest = word.partition(":")
+        if colon and field.lower() in _FIELD_NAMES and not rest:
+            return f"'{word}' with nothing after it"
+        term = rest if colon and field.lower() in _FIELD_NAMES else word
+        if term and not term.strip("*?~"):
+            return f"a lone '{term}'"
+    if words and (words[0] in _OPERATOR - {"NOT"} or words[-1] in _OPERATOR):
+        return "an operator with nothing on one side"
+    return None
+
+
+def _without_quoted(text: str) -> str:
+    return re.sub(r'"[^"]*"', " ", text)
+
+
+def plain_words(text: str) -> str:
+    """The words of the text with every piece of syntax removed (operators lowercased)."""
+    words = re.findall(r"\w+", text)
+    return " ".join(w.lower() if w in _OPERATOR else w for w in words)
+
+
+def parse(parser: qparser.QueryParser, text: str) -> ParsedQuery:
+    text = text.strip()
+    if not text:
+        return ParsedQuery(query.Every(), plain=False)
+    problem = find_problem(text)
+    if problem is None:
+        try:
+            q = parser.parse(text)
+        except Exception as exc:  # Whoosh raises bare Exceptions and worse on odd input
+            problem = f"syntax Whoosh could not read ({type(exc).__name__})"
+        else:
+            if not _has_errors(q):
+                return ParsedQuery(q, plain=False)
+            problem = "syntax that could not be read"
+    words = plain_words(text)
+    q = parser.parse(words) if words else query.NullQuery
+    return ParsedQuery(q, plain=True, problem=problem)
+
+
+def _has_errors(q: query.Query) -> bool:
+    if isinstance(q, query.qcore._NullQuery):
+        return True
+    return any(isinstance(sub, query.qcore._NullQuery) for sub in q.leaves())

@@ -1,0 +1,65 @@
+"""The Whoosh schema of a paperscope library and the analyzers behind it."""
+
+from __future__ import annotations
+
+from whoosh import columns, fields
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.support.charset import accent_map
+
+# Bump when a field changes. The index name carries it, so an index written by another version
+# is never opened with the wrong schema: it is rebuilt from its stored records instead.
+SCHEMA_VERSION = 1
+INDEX_NAME = f"papers_v{SCHEMA_VERSION}"
+
+# Words keep inner hyphens' parts apart ("multi-task" -> multi, task) but keep digits and letters
+# together ("gpt4", "7b"), which is how people type model names.
+_WORD = r"\w+(?:\.\w+)*"
+
+
+def text_analyzer() -> Analyzer:
+    """Prose: accent-folded, stop words out, stemmed so that "optimizing" finds "optimization"."""
+    return (
+        RegexTokenizer(_WORD)
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter(minsize=1)
+        | StemFilter(cachesize=50000)
+    )
+
+
+def name_analyzer() -> Analyzer:
+    """Names: accent-folded so that `ustun` finds Üstün, never stemmed (Jones is not Jone)."""
+    return RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+def build_schema() -> fields.Schema:
+    return fields.Schema(
+        # The paper's identity: update_document replaces by it, so re-imports never duplicate.
+        id=fields.ID(unique=True, stored=True),
+        # Looked up by `cite KEY` and checked for uniqueness when a new paper gets its key.
+        citekey=fields.ID(stored=True),
+        # Ranked text. Title words count more than abstract words (field_boost). spelling=True
+        # keeps unstemmed words aside so "did you mean" suggests words, not stems.
+        title=fields.TEXT(analyzer=text_analyzer(), field_boost=2.0, spelling=True),
+        abstract=fields.TEXT(analyzer=text_analyzer(), spelling=True),
+        authors=fields.TEXT(analyzer=name_analyzer(), field_boost=1.5),
+        # Exact codes, lowercased so `cat:cs.cl` works; not scored, they only filter and count.
+        categories=fields.KEYWORD(commas=True, lowercase=True, scorable=False),
+        # The same codes in their canonical case as a per-document column: facet counts read it
+        # for the matching documents only, without touching stored records.
+        category_list=fields.COLUMN(columns.VarBytesColumn()),
+        # Sortable columns give newest/oldest ordering and cheap per-document lookups.
+        published=fields.DATETIME(sortable=True),
+        year=fields.NUMERIC(numtype=int, bits=32, sortable=True),
+        has_code=fields.BOOLEAN(),
+        # The whole Paper as JSON: enough to rebuild it, and to rebuild the index, without the
+        # source file. Only this and the ids are stored, which keeps the index small.
+        record=fields.STORED(),
+    )

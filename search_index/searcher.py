@@ -1,0 +1,212 @@
+"""Query text and filters -> `SearchResults`, with every Whoosh object left inside the searcher.
+
+Each call opens its own searcher on the latest commit: Whoosh searchers are not safe to share
+between threads, and a fresh one sees papers imported a moment ago without a restart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from search_index import documents
+from search_index.categories import normalize_category
+from search_index.errors import NotFound
+from search_index.library import Library
+from search_index.models import (
+    Facets,
+    Filters,
+    LibraryStats,
+    Paper,
+    SearchHit,
+    SearchResults,
+    Sort,
+    Span,
+)
+from search_index.query import make_parser, parse
+from search_index.schema import SCHEMA_VERSION, text_analyzer
+
+MAX_LIMIT = 1000
+
+
+class SearchService:
+    """The one way the interface and the command line read a library."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self._parser = make_parser(library.schema)
+        self._analyzer = text_analyzer()
+
+    def search(
+        self,
+        text: str,
+        filters: Filters = Filters(),
+        sort: Sort = Sort.RELEVANCE,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        facets: bool = True,
+        highlight: bool = True,
+    ) -> SearchResults:
+        parsed = parse(self._parser, text)
+        limit = max(0, min(limit, MAX_LIMIT))
+        offset = max(0, offset)
+        if not text.strip() and sort is Sort.RELEVANCE:
+            sort = Sort.NEWEST  # with no words to rank by, newest first is the useful order
+        notice = (
+            f"The query has {parsed.problem}; searched for the plain words instead."
+            if parsed.plain
+            else None
+        )
+        with self.library.searcher() as s:
+            sortedby = None if sort is Sort.RELEVANCE else "published"
+            results = s.search(
+                parsed.query,
+                filter=_filter_query(filters),
+                limit=offset + limit if offset + limit > 0 else 1,
+                sortedby=sortedby,
+                reverse=sort is Sort.NEWEST,
+            )
+            total = len(results)
+            page = [] if limit == 0 else list(results)[offset : offset + limit]
+            terms = _query_terms(parsed.query, s) if highlight else {}
+            hits = tuple(
+                self._hit(documents.paper_from_record(h["record"]), h.score or 0.0, terms)
+                for h in page
+            )
+            facet_counts = _facets(s, parsed.query, filters) if facets else Facets()
+            suggestion = None
+            if total == 0 and text.strip():
+                suggestion = _suggest(s, self._parser, parsed.query, text)
+            return SearchResults(
+                query=text,
+                hits=hits,
+                total=total,
+                offset=offset,
+                library_size=s.doc_count(),
+                facets=facet_counts,
+                suggestion=suggestion,
+                notice=notice,
+            )
+
+    def get(self, id_or_key: str) -> Paper:
+        """A paper by id (with or without an arXiv version suffix) or by citation key."""
+        from search_index.ids import split_version
+
+        wanted = id_or_key.strip()
+        with self.library.searcher() as s:
+            for field, value in (
+                ("id", wanted),
+                ("id", split_version(wanted)[0]),
+                ("citekey", wanted),
+            ):
+                stored = s.document(**{field: value})
+                if stored is not None:
+                    return documents.paper_from_record(stored["record"])
+        raise NotFound(f"no paper with id or citation key '{id_or_key}' in {self.library.path}")
+
+    def stats(self) -> LibraryStats:
+        with self.library.searcher() as s:
+            docs = list(s.reader().all_doc_ids())
+            facets = _count_facets(s, docs)
+            with_code = len(set(s.docs_for_query(wq.Term("has_code", True))))
+            return LibraryStats(
+                path=str(self.library.path),
+                papers=len(docs),
+                categories=facets.categories,
+                years=facets.years,
+                with_code=with_code,
+                schema_version=SCHEMA_VERSION,
+            )
+
+    def _hit(self, paper: Paper, score: float, terms: dict[str, set[str]]) -> SearchHit:
+        return SearchHit(
+            paper=paper,
+            score=float(score),
+            title_spans=self._spans(paper.title, terms.get("title", set())),
+            abstract_spans=self._spans(paper.abstract, terms.get("abstract", set())),
+        )
+
+    def _spans(self, text: str, terms: set[str]) -> tuple[Span, ...]:
+        """Where the matched terms stand in the text, found by running the field's analyzer."""
+        if not terms or not text:
+            return ()
+        return tuple(
+            Span(t.startchar, t.endchar)
+            for t in self._analyzer(text, chars=True, mode="index")
+            if t.text in terms
+        )
+
+
+def _filter_query(filters: Filters, *, categories: bool = True, dates: bool = True) -> wq.Query | None:
+    parts: list[wq.Query] = []
+    if categories and filters.categories:
+        codes = [normalize_category(c) or c for c in filters.categories]
+        parts.append(wq.Or([wq.Term("categories", c.lower()) for c in codes]))
+    if dates and (filters.since or filters.until):
+        start = dt.datetime.combine(filters.since, dt.time.min) if filters.since else None
+        end = dt.datetime.combine(filters.until, dt.time.max) if filters.until else None
+        parts.append(wq.DateRange("published", start, end))
+    if filters.has_code:
+        parts.append(wq.Term("has_code", True))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _docs(s: Searcher, q: wq.Query | None) -> set[int] | None:
+    return None if q is None else set(s.docs_for_query(q))
+
+
+def _facets(s: Searcher, q: wq.Query, filters: Filters) -> Facets:
+    base = set(s.docs_for_query(q))
+    code = _docs(s, _filter_query(filters, categories=False, dates=False))
+    if code is not None:
+        base &= code
+    by_date = _docs(s, _filter_query(Filters(since=filters.since, until=filters.until)))
+    by_category = _docs(s, _filter_query(Filters(categories=filters.categories)))
+    cat_docs = base & by_date if by_date is not None else base
+    year_docs = base & by_category if by_category is not None else base
+    return Facets(
+        categories=_count_facets(s, cat_docs).categories,
+        years=_count_facets(s, year_docs).years,
+    )
+
+
+def _count_facets(s: Searcher, docs: Iterable[int]) -> Facets:
+    reader = s.reader()
+    cat_column = reader.column_reader("category_list")
+    year_column = reader.column_reader("year")
+    categories: Counter[str] = Counter()
+    years: Counter[int] = Counter()
+    for doc in docs:
+        raw = cat_column[doc]
+        if raw:
+            categories.update(raw.decode().split(","))
+        years[year_column[doc]] += 1
+    return Facets(
+        categories=tuple(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
+        years=tuple(sorted(years.items())),
+    )
+
+
+def _query_terms(q: wq.Query, s: Searcher) -> dict[str, set[str]]:
+    """The index terms the query matched, per field, wildcards and fuzzy terms expanded."""
+    terms: dict[str, set[str]] = {}
+    for field, text in q.existing_terms(s.reader(), phrases=True, expand=True):
+        value = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+        terms.setdefault(field, set()).add(value)
+    return terms
+
+
+def _suggest(s: Searcher, parser: object, q: wq.Query, text: str) -> str | None:
+    try:
+        correction = s.correct_query(q, text)
+    except Exception:  # a suggestion is a nicety; never let it break a search
+        return None
+    suggested = str(correction.string)
+    return suggested if suggested.strip() and suggested != text else None

@@ -1,0 +1,140 @@
+"""The explorer application: owns the search service, the clipboard and the citation style."""
+
+from __future__ import annotations
+
+import os
+import webbrowser
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from search_index import Library, Paper, PaperscopeError, SearchService, Style, cite
+from tui import clipboard
+from tui.commands import explorer_commands
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.screens.style_picker import StylePicker
+
+
+def styles_dir() -> Path:
+    """`styles/` of a source checkout, or `tui/styles` inside an installed wheel."""
+    packaged = Path(str(resources.files("tui"))) / "styles"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "styles"
+
+
+def _short(title: str, most: int = 48) -> str:
+    return title if len(title) <= most else title[: most - 1].rstrip() + "…"
+
+
+class PaperscopeApp(App[None]):
+    TITLE = "paperscope"
+    CSS_PATH = [str(styles_dir() / name) for name in ("app.tcss", "main.tcss", "dialogs.tcss")]
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
+    ]
+
+    def __init__(
+        self,
+        service: SearchService,
+        *,
+        state_dir: Path | None = None,
+        initial_query: str = "",
+        use_local_clipboard: bool | None = None,
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self.state_dir = state_dir or clipboard.user_state_dir()
+        self.initial_query = initial_query
+        self.citation_style = Style.BIBTEX
+        self.use_local_clipboard = use_local_clipboard
+        if os.environ.get("NO_COLOR"):
+            self.theme = "textual-ansi"
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(self.service, self.initial_query)
+
+    def on_mount(self) -> None:
+        if clipboard.tmux_drops_osc52():
+            self.notify(
+                "tmux has set-clipboard off, so copies stay inside tmux. "
+                "Add `set -g set-clipboard on` to ~/.tmux.conf.",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from explorer_commands(screen)
+        yield from super().get_system_commands(screen)
+
+    @property
+    def citation_file(self) -> Path:
+        return self.state_dir / clipboard.LAST_CITATION_FILE
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.citation_file))
+
+    # -- copying ------------------------------------------------------------------------------
+
+    def _copy(self, text: str, what: str) -> None:
+        outcome = clipboard.copy(self, text, self.state_dir, use_local=self.use_local_clipboard)
+        self.notify(f"{what} {outcome.how()}", title="Copied", markup=False, timeout=5)
+
+    def copy_citation(self, paper: Paper | None, style: Style | None = None) -> None:
+        if paper is None:
+            self.notify("No paper under the cursor to cite.", severity="warning")
+            return
+        style = style or self.citation_style
+        label = {Style.BIBTEX: "BibTeX", Style.PLAIN: "Reference", Style.KEY: "Key"}[style]
+        self._copy(cite(paper, style), f"{label} for '{_short(paper.title)}'")
+
+    def pick_citation_style(self, paper: Paper | None) -> None:
+        if paper is None:
+            self.notify("No paper under the cursor to cite.", severity="warning")
+            return
+
+        def chosen(style: Style | None) -> None:
+            if style is not None:
+                self.citation_style = style
+                self.copy_citation(paper, style)
+
+        self.push_screen(StylePicker(paper, self.citation_style), chosen)
+
+    def copy_identifier(self, paper: Paper | None) -> None:
+        if paper is None:
+            self.notify("No paper under the cursor.", severity="warning")
+            return
+        text = paper.id + (f" {paper.first_url}" if paper.first_url else "")
+        self._copy(text, f"Id of '{_short(paper.title)}'")
+
+    def open_paper_link(self, paper: Paper | None) -> None:
+        if paper is None or not paper.first_url:
+            self.notify("This paper has no link.", severity="warning")
+            return
+        url = paper.first_url
+        if clipboard.local_clipboard_possible():
+            try:
+                if webbrowser.open(url):
+                    self.notify(f"Opened {url}", markup=False)
+                    return
+            except webbrowser.Error:
+                pass
+        self._copy(url, "No display here: the link")
+
+
+def run_explorer(library_dir: str | None) -> int:
+    try:
+        service = SearchService(Library.open(library_dir))
+    except PaperscopeError as exc:
+        print(f"paperscope: {exc}")
+        return 2
+    PaperscopeApp(service).run()
+    return 0
