@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 import attrs
 from whoosh import qparser, query
+from whoosh.analysis import Analyzer
 from whoosh.fields import Schema
+from whoosh.reading import IndexReader
 
 DEFAULT_FIELDS = ("title", "abstract", "authors")
 ALIASES = {
@@ -86,6 +89,38 @@ def parse(parser: qparser.QueryParser, text: str) -> ParsedQuery:
     words = plain_words(text)
     q = parser.parse(words) if words else query.NullQuery
     return ParsedQuery(q, plain=True, problem=problem)
+
+
+_STEMMED = ("title", "abstract")
+_MAX_EXPANSION = 256
+
+
+def widen(q: query.Query, reader: IndexReader, analyzer: Analyzer) -> query.Query:
+    """Let wildcards and fuzzy terms on stemmed fields also match the words as written.
+
+    `quantizaton~` is one edit from "quantization" but four from its stem "quantiz", and
+    `optimiz*` is no prefix of the stem "optim". The spelling fields hold the unstemmed words:
+    expand the pattern there, stem what it finds, and search the stems too.
+    """
+
+    def visit(node: query.Query) -> query.Query:
+        if not (isinstance(node, query.PatternQuery | query.FuzzyTerm)) or (
+            node.field() not in _STEMMED
+        ):
+            return node
+        twin = copy.copy(node)
+        twin.fieldname = f"spell_{node.field()}"
+        stems: set[str] = set()
+        for _, word in twin.existing_terms(reader, expand=True):
+            text = word.decode("utf-8") if isinstance(word, bytes) else str(word)
+            stems.update(t.text for t in analyzer(text))
+            if len(stems) >= _MAX_EXPANSION:
+                break
+        if not stems:
+            return node
+        return query.Or([node, *(query.Term(node.field(), stem) for stem in sorted(stems))])
+
+    return q.accept(visit)
 
 
 def _has_errors(q: query.Query) -> bool:

@@ -27,10 +27,11 @@ from search_index.models import (
     Sort,
     Span,
 )
-from search_index.query import make_parser, parse
+from search_index.query import make_parser, parse, widen
 from search_index.schema import SCHEMA_VERSION, text_analyzer
 
 MAX_LIMIT = 1000
+_HIGHLIGHTED = ("title", "abstract")
 
 
 class SearchService:
@@ -63,9 +64,10 @@ class SearchService:
             else None
         )
         with self.library.searcher() as s:
+            q = widen(parsed.query, s.reader(), self._analyzer)
             sortedby = None if sort is Sort.RELEVANCE else "published"
             results = s.search(
-                parsed.query,
+                q,
                 filter=_filter_query(filters),
                 limit=offset + limit if offset + limit > 0 else 1,
                 sortedby=sortedby,
@@ -73,15 +75,15 @@ class SearchService:
             )
             total = len(results)
             page = [] if limit == 0 else list(results)[offset : offset + limit]
-            terms = _query_terms(parsed.query, s) if highlight else {}
+            terms = _query_terms(q, s) if highlight else {}
             hits = tuple(
                 self._hit(documents.paper_from_record(h["record"]), h.score or 0.0, terms)
                 for h in page
             )
-            facet_counts = _facets(s, parsed.query, filters) if facets else Facets()
+            facet_counts = _facets(s, q, filters) if facets else Facets()
             suggestion = None
             if total == 0 and text.strip():
-                suggestion = _suggest(s, self._parser, parsed.query, text)
+                suggestion = _suggest(s, parsed.query, text)
             return SearchResults(
                 query=text,
                 hits=hits,
@@ -197,13 +199,18 @@ def _count_facets(s: Searcher, docs: Iterable[int]) -> Facets:
 def _query_terms(q: wq.Query, s: Searcher) -> dict[str, set[str]]:
     """The index terms the query matched, per field, wildcards and fuzzy terms expanded."""
     terms: dict[str, set[str]] = {}
-    for field, text in q.existing_terms(s.reader(), phrases=True, expand=True):
-        value = text.decode("utf-8") if isinstance(text, bytes) else str(text)
-        terms.setdefault(field, set()).add(value)
+    reader = s.reader()
+    # Leaf by leaf: existing_terms on a compound query reports only some of its fields.
+    for leaf in q.leaves():
+        for field, text in leaf.existing_terms(reader, phrases=True, expand=True):
+            if field not in _HIGHLIGHTED:
+                continue  # numeric and date terms are encoded bytes, and never highlighted
+            value = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+            terms.setdefault(field, set()).add(value)
     return terms
 
 
-def _suggest(s: Searcher, parser: object, q: wq.Query, text: str) -> str | None:
+def _suggest(s: Searcher, q: wq.Query, text: str) -> str | None:
     try:
         correction = s.correct_query(q, text)
     except Exception:  # a suggestion is a nicety; never let it break a search
