@@ -190,7 +190,12 @@ def split_title_authors(line: str) -> tuple[str, tuple[str, ...], bool, str | No
     if m:
         et_al = True
         line = line[: m.start()]
-    for i in _candidates(line):
+    # Capitals first, earliest that reads as a name: later ones are inside the first name
+    # ("LLMsJohn" tries "LMsJohn", "MsJohn", then takes "John"). Lowercase particles ("van den
+    # Oord") only when no capital works, latest first: "al" inside "Neural" is no name's start.
+    upper = [i for i in _candidates(line) if line[i].isupper()]
+    particles = [i for i in _candidates(line) if not line[i].isupper()]
+    for i in [*upper, *reversed(particles)]:
         title, names_text = line[:i], line[i:]
         if not title.strip() or title[-1].isspace():
             continue
@@ -207,8 +212,6 @@ def _candidates(line: str) -> Iterator[int]:
             continue
         if line[i].isupper():
             yield i
-        elif line[i].islower() and line[i - 1].isalpha() and line[i - 1].islower() is False:
-            continue
         elif line[i].islower():
             word = line[i:].split(" ", 1)[0]
             if word in _PARTICLES and " " in line[i:]:
