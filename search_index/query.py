@@ -7,7 +7,7 @@ import re
 
 import attrs
 from whoosh import qparser, query
-from whoosh.analysis import Analyzer
+from whoosh.analysis import STOP_WORDS, Analyzer
 from whoosh.fields import Schema
 from whoosh.reading import IndexReader
 
@@ -84,11 +84,33 @@ def parse(parser: qparser.QueryParser, text: str) -> ParsedQuery:
             problem = f"syntax Whoosh could not read ({type(exc).__name__})"
         else:
             if not _has_errors(q):
-                return ParsedQuery(q, plain=False)
+                return ParsedQuery(_drop_stop_words(q, text), plain=False)
             problem = "syntax that could not be read"
     words = plain_words(text)
-    q = parser.parse(words) if words else query.NullQuery
+    q = _drop_stop_words(parser.parse(words), words) if words else query.NullQuery
     return ParsedQuery(q, plain=True, problem=problem)
+
+
+def _drop_stop_words(q: query.Query, text: str) -> query.Query:
+    """Forget stop words that only the unstemmed authors field kept.
+
+    "back to basics" must not require an author called "to": the prose fields drop stop words,
+    the names field cannot (Yi An, Will Smith), so a bare author term that is a stop word and
+    was not asked for with an author prefix is removed.
+    """
+    if re.search(r"\b(author|au|authors):", text, re.IGNORECASE):
+        return q
+
+    def visit(node: query.Query) -> query.Query:
+        if (
+            isinstance(node, query.Term)
+            and node.fieldname == "authors"
+            and str(node.text) in STOP_WORDS
+        ):
+            return query.NullQuery
+        return node
+
+    return q.accept(visit).normalize()
 
 
 _STEMMED = ("title", "abstract")

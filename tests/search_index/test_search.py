@@ -172,3 +172,10 @@ def test_get_by_id_key_and_missing(service: SearchService) -> None:
 
     with pytest.raises(NotFound):
         service.get("nope")
+
+
+def test_stop_words_do_not_have_to_be_author_names(service: SearchService) -> None:
+    assert titles(service, "back to basics") == [
+        "Back to Basics: Revisiting REINFORCE Style Optimization for Learning from Human "
+        "Feedback in LLMs"
+    ]
