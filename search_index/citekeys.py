@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from search_index.models import Paper
 
@@ -37,19 +37,23 @@ def base_key(paper: Paper) -> str:
     return f"{family or 'anon'}{paper.published.year}{first}"
 
 
-def _suffixes() -> Iterator[str]:
-    yield ""
-    for letter in string.ascii_lowercase:
-        yield letter
-    for first in string.ascii_lowercase:
-        for second in string.ascii_lowercase:
-            yield first + second
+def suffix(n: int) -> str:
+    """0 -> "", 1 -> "a", 26 -> "z", 27 -> "aa": bijective base 26, as BibTeX tools count."""
+    letters = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = string.ascii_lowercase[rest] + letters
+    return letters
 
 
-def unique_key(paper: Paper, taken: Callable[[str], bool]) -> str:
-    """The base key, or the base key with the first free suffix (`a`, `b`, ... `aa`)."""
+def unique_key(paper: Paper, taken: Callable[[str], bool], start: int = 0) -> tuple[str, int]:
+    """The base key with the first free suffix at or after `start`, and that suffix's number.
+
+    Callers that assign many keys remember the number per base, so a popular base ("wang2024
+    learning") is not probed from the beginning for every paper.
+    """
     base = base_key(paper)
-    for suffix in _suffixes():
-        if not taken(base + suffix):
-            return base + suffix
-    raise RuntimeError(f"no free citation key for {base}")  # 703 papers with one key: not real
+    n = start
+    while taken(base + suffix(n)):
+        n += 1
+    return base + suffix(n), n

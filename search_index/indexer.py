@@ -13,7 +13,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import IndexWriter
 
 from search_index import documents
-from search_index.citekeys import unique_key
+from search_index.citekeys import base_key, unique_key
 from search_index.models import ImportReport, Paper
 
 WRITER_MEMORY_MB = 256
@@ -50,21 +50,28 @@ def _commit_batch(ix: whoosh_index.Index, batch: dict[str, Paper], report: Impor
     try:
         with writer.searcher() as s:
             keys_in_batch: set[str] = set()
+            next_suffix: dict[str, int] = {}
 
             def taken(key: str) -> bool:
                 return key in keys_in_batch or s.document_number(citekey=key) is not None
+
+            def new_key(paper: Paper) -> str:
+                base = base_key(paper)
+                key, n = unique_key(paper, taken, next_suffix.get(base, 0))
+                next_suffix[base] = n + 1
+                return key
 
             for paper in batch.values():
                 stored = s.document(id=paper.id)
                 if stored is not None:
                     old = documents.paper_from_record(stored["record"])
-                    key = old.citation_key or unique_key(paper, taken)
+                    key = old.citation_key or new_key(paper)
                     if documents.same_content(old, paper) and old.citation_key:
                         unchanged += 1
                         continue
                     updated += 1
                 else:
-                    key = unique_key(paper, taken)
+                    key = new_key(paper)
                     added += 1
                 keys_in_batch.add(key)
                 writer.update_document(
