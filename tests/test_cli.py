@@ -1,0 +1,146 @@
+"""The command-line contract, through the installed `paperscope` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_listing
+
+SCRIPT = Path(sys.executable).parent / "paperscope"
+
+
+def run(tmp_path: Path, *args: str, ok: int | None = 0) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env["PAPERSCOPE_HOME"] = str(tmp_path / "library")
+    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "tui"]
+    proc = subprocess.run(
+        [*command, *args], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+    if ok is not None:
+        assert proc.returncode == ok, proc.stderr
+    assert "Traceback" not in proc.stderr
+    return proc
+
+
+def test_search_finds_the_right_seed_papers_ranked(tmp_path: Path) -> None:
+    out = run(tmp_path, "search", "preference optimization", "--limit", "2").stdout
+    assert out.startswith("6 of 19 papers match; showing 2")
+    lines = out.splitlines()
+    titles = [line[4:] for line in lines if line[:4] in (" 1. ", " 2. ")]
+    assert titles[0] == "Self-Improving Robust Preference Optimization"
+    assert titles[1].startswith("RLHF Can Speak Many Languages")
+    assert all(len(line) <= 80 for line in lines)
+
+
+def test_search_json_has_paper_fields_iso_dates_and_score(tmp_path: Path) -> None:
+    out = run(tmp_path, "search", "merging", "--json", "--sort", "newest").stdout
+    records = [json.loads(line) for line in out.splitlines()]
+    assert len(records) == 6
+    assert records[0]["title"].startswith("SimMerge")
+    assert records[0]["published"] == "2026-01-14" or records[0]["published"].startswith("20")
+    dates = [r["published"] for r in records]
+    assert dates == sorted(dates, reverse=True)
+    assert {"id", "title", "authors", "et_al", "categories", "abstract", "score"} <= set(records[0])
+    assert isinstance(records[0]["authors"], list)
+
+
+def test_search_filters(tmp_path: Path) -> None:
+    def ids(*args: str) -> list[str]:
+        out = run(tmp_path, "search", "", "--json", "--limit", "50", *args).stdout
+        return [json.loads(line)["id"] for line in out.splitlines()]
+
+    assert len(ids("--category", "AI")) == 1
+    assert len(ids("--category", "cs.AI", "--category", "CL")) == 9
+    assert len(ids("--since", "2025")) == 5
+    assert len(ids("--since", "2023", "--until", "2023")) == 3
+    assert len(ids("--has-code")) == 2
+
+
+def test_show_and_cite(tmp_path: Path) -> None:
+    shown = run(tmp_path, "show", "ahmadian2024back").stdout
+    assert shown.splitlines()[0].startswith("Back to Basics: Revisiting REINFORCE")
+    assert "Matthias Gallé" in shown and all(len(line) <= 80 for line in shown.splitlines())
+    record = json.loads(run(tmp_path, "show", "ahmadian2024back", "--json").stdout)
+    assert record["published"] == "2024-02-22" and record["citation_key"] == "ahmadian2024back"
+    bibtex = run(tmp_path, "cite", "ahmadian2024back", "dang2024rlhf").stdout
+    assert bibtex.count("@misc{") == 2
+    assert "author = {Arash Ahmadian and Chris Cremer and Matthias Gallé and others}" in bibtex
+    assert "title  = {Back to Basics: Revisiting {REINFORCE} Style" in bibtex
+    assert run(tmp_path, "cite", "ahmadian2024back", "--style", "key").stdout == "ahmadian2024back\n"
+    plain = run(tmp_path, "cite", record["id"], "--style", "plain").stdout
+    assert plain.startswith("Arash Ahmadian, Chris Cremer, Matthias Gallé et al. (2024). Back to")
+
+
+def test_stats(tmp_path: Path) -> None:
+    stats = json.loads(run(tmp_path, "stats", "--json").stdout)
+    assert stats["papers"] == 19 and stats["with_code"] == 2
+    assert stats["categories"] == {"cs.LG": 10, "cs.CL": 8, "cs.AI": 1}
+
+
+def test_import_exit_codes_and_messages(tmp_path: Path, seed_listing: Path) -> None:
+    # An import into a new library brings only what it imports: no seed papers.
+    out = run(tmp_path, "import", str(seed_listing), "--reference-date", "2026-11-26").stdout
+    assert out.strip() == f"{seed_listing} (listing): 19 added, 0 updated, 0 unchanged, 0 rejected"
+    again = run(tmp_path, "import", str(seed_listing), "--reference-date", "2026-11-26").stdout
+    assert "0 added, 0 updated, 19 unchanged, 0 rejected" in again
+    bad = write_listing(
+        tmp_path / "bad.txt",
+        [("LGJun 3, 2024", "A New PaperAnn Lee", "Text."), ("LGFeb 30, 2024", "BadBo Li", "T.")],
+    )
+    proc = run(tmp_path, "import", str(bad), ok=1)
+    assert proc.stderr.strip() == f"{bad}:4: impossible date Feb 30, 2024"
+    assert "1 added" in proc.stdout
+    assert json.loads(run(tmp_path, "stats", "--json").stdout)["papers"] == 20
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("import", "/nonexistent/file.txt"), "/nonexistent/file.txt: no such file"),
+        (("search", "x", "--category", "XX"), "unknown arXiv category 'XX'"),
+        (("search", "x", "--since", "2024-02-30"), "is not a day of February 2024"),
+        (("show", "nope"), "no paper with id or citation key 'nope'"),
+        (("frobnicate",), "invalid choice"),
+    ],
+)
+def test_usage_errors_are_one_line_with_status_2(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    proc = run(tmp_path, *args, ok=2)
+    assert message in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_unknown_format_is_a_clear_error(tmp_path: Path) -> None:
+    odd = tmp_path / "notes.txt"
+    odd.write_text("just some notes\n")
+    proc = run(tmp_path, "import", str(odd), ok=2)
+    assert "cannot tell its format" in proc.stderr
+
+
+def test_parse_prints_records_and_leaves_the_index_alone(tmp_path: Path, seed_listing: Path) -> None:
+    out = run(tmp_path, "parse", str(seed_listing), "--json", "--reference-date", "2026-11-26")
+    records = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(records) == 19 and records[3]["published"] == "2026-01-14"
+    assert "as listing" in out.stderr
+    assert not (tmp_path / "library").exists()
+
+
+@pytest.mark.parametrize("command", ["import", "parse", "search", "show", "cite", "stats"])
+def test_every_command_has_help(tmp_path: Path, command: str) -> None:
+    assert "usage: paperscope " + command in run(tmp_path, command, "--help").stdout
+
+
+def test_a_foreign_library_directory_is_refused(tmp_path: Path) -> None:
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "data.csv").write_text("keep me")
+    proc = run(tmp_path, "--library", str(foreign), "stats", ok=2)
+    assert "not a paperscope library" in proc.stderr
+    assert (foreign / "data.csv").read_text() == "keep me"
