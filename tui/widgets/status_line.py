@@ -55,7 +55,9 @@ class StatusLine(Static):
         message: str | None = None,
     ) -> None:
         left = f"“{one_line(query)}”" if query.strip() else "all papers"
-        pieces = [left, *describe_filters(filters), f"sort: {sort.value}"]
+        # With no words to rank by, the search service lists newest first.
+        shown_sort = Sort.NEWEST if sort is Sort.RELEVANCE and not query.strip() else sort
+        pieces = [left, *describe_filters(filters), f"sort: {shown_sort.value}"]
         count = f"{total} of {library_size} papers" + (f" ({shown} loaded)" if shown < total else "")
         if busy:
             count = "searching… " + count
