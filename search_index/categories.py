@@ -1,7 +1,9 @@
-"""Every arXiv category code and its name, across all archives, with the legacy archives.
+"""Every arXiv category code and its official name, across all archives, legacy ones included.
 
-The listing format names cs categories by their two letters only (CL, LG); `normalize_category`
-accepts those, any case, and the full codes, and gives back the canonical code.
+Papers carry category codes (`cs.CL`, `hep-th`, `cond-mat.mes-hall`); people want the names, and
+they type the codes in any case, or, for cs, by the two letters the listing format uses (`CL`).
+The names follow arXiv's own taxonomy (arxiv-base, `arxiv/taxonomy/definitions.py`), so that what
+the interface shows matches what arXiv shows.
 """
 
 from __future__ import annotations
@@ -9,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-_NAMES: dict[str, str] = {
-    # Computer Science
+_CS: dict[str, str] = {
     "cs.AI": "Artificial Intelligence",
     "cs.AR": "Hardware Architecture",
     "cs.CC": "Computational Complexity",
@@ -51,16 +52,22 @@ _NAMES: dict[str, str] = {
     "cs.SE": "Software Engineering",
     "cs.SI": "Social and Information Networks",
     "cs.SY": "Systems and Control",
-    # Economics
+}
+
+_ECON: dict[str, str] = {
     "econ.EM": "Econometrics",
     "econ.GN": "General Economics",
     "econ.TH": "Theoretical Economics",
-    # Electrical Engineering and Systems Science
+}
+
+_EESS: dict[str, str] = {
     "eess.AS": "Audio and Speech Processing",
     "eess.IV": "Image and Video Processing",
     "eess.SP": "Signal Processing",
     "eess.SY": "Systems and Control",
-    # Mathematics
+}
+
+_MATH: dict[str, str] = {
     "math.AC": "Commutative Algebra",
     "math.AG": "Algebraic Geometry",
     "math.AP": "Analysis of PDEs",
@@ -93,15 +100,15 @@ _NAMES: dict[str, str] = {
     "math.SG": "Symplectic Geometry",
     "math.SP": "Spectral Theory",
     "math.ST": "Statistics Theory",
-    # Physics
-    "astro-ph": "Astrophysics",
+}
+
+_PHYSICS: dict[str, str] = {
     "astro-ph.CO": "Cosmology and Nongalactic Astrophysics",
     "astro-ph.EP": "Earth and Planetary Astrophysics",
     "astro-ph.GA": "Astrophysics of Galaxies",
     "astro-ph.HE": "High Energy Astrophysical Phenomena",
     "astro-ph.IM": "Instrumentation and Methods for Astrophysics",
     "astro-ph.SR": "Solar and Stellar Astrophysics",
-    "cond-mat": "Condensed Matter",
     "cond-mat.dis-nn": "Disordered Systems and Neural Networks",
     "cond-mat.mes-hall": "Mesoscale and Nanoscale Physics",
     "cond-mat.mtrl-sci": "Materials Science",
@@ -117,7 +124,6 @@ _NAMES: dict[str, str] = {
     "hep-ph": "High Energy Physics - Phenomenology",
     "hep-th": "High Energy Physics - Theory",
     "math-ph": "Mathematical Physics",
-    "nlin": "Nonlinear Sciences",
     "nlin.AO": "Adaptation and Self-Organizing Systems",
     "nlin.CD": "Chaotic Dynamics",
     "nlin.CG": "Cellular Automata and Lattice Gases",
@@ -125,7 +131,6 @@ _NAMES: dict[str, str] = {
     "nlin.SI": "Exactly Solvable and Integrable Systems",
     "nucl-ex": "Nuclear Experiment",
     "nucl-th": "Nuclear Theory",
-    "physics": "Physics",
     "physics.acc-ph": "Accelerator Physics",
     "physics.ao-ph": "Atmospheric and Oceanic Physics",
     "physics.app-ph": "Applied Physics",
@@ -149,8 +154,9 @@ _NAMES: dict[str, str] = {
     "physics.soc-ph": "Physics and Society",
     "physics.space-ph": "Space Physics",
     "quant-ph": "Quantum Physics",
-    # Quantitative Biology
-    "q-bio": "Quantitative Biology",
+}
+
+_Q_BIO: dict[str, str] = {
     "q-bio.BM": "Biomolecules",
     "q-bio.CB": "Cell Behavior",
     "q-bio.GN": "Genomics",
@@ -161,7 +167,9 @@ _NAMES: dict[str, str] = {
     "q-bio.QM": "Quantitative Methods",
     "q-bio.SC": "Subcellular Processes",
     "q-bio.TO": "Tissues and Organs",
-    # Quantitative Finance
+}
+
+_Q_FIN: dict[str, str] = {
     "q-fin.CP": "Computational Finance",
     "q-fin.EC": "Economics",
     "q-fin.GN": "General Finance",
@@ -171,16 +179,37 @@ _NAMES: dict[str, str] = {
     "q-fin.RM": "Risk Management",
     "q-fin.ST": "Statistical Finance",
     "q-fin.TR": "Trading and Market Microstructure",
-    # Statistics
+}
+
+_STAT: dict[str, str] = {
     "stat.AP": "Applications",
     "stat.CO": "Computation",
     "stat.ME": "Methodology",
     "stat.ML": "Machine Learning",
     "stat.OT": "Other Statistics",
     "stat.TH": "Statistics Theory",
-    # Archives used as categories by older papers, and archives since merged into others.
+}
+
+# Archives that have since been divided into subject classes. Old records name the bare archive
+# as a category (`astro-ph` until 2008, `cond-mat` until 2004, `q-bio` until 2003), and a filter
+# on the archive as a whole needs a name too.
+_ARCHIVES: dict[str, str] = {
+    "astro-ph": "Astrophysics",
+    "cond-mat": "Condensed Matter",
     "cs": "Computer Science",
+    "econ": "Economics",
+    "eess": "Electrical Engineering and Systems Science",
     "math": "Mathematics",
+    "nlin": "Nonlinear Sciences",
+    "physics": "Physics",
+    "q-bio": "Quantitative Biology",
+    "q-fin": "Quantitative Finance",
+    "stat": "Statistics",
+}
+
+# Archives closed in the 1990s and folded into today's categories; papers with old-style ids
+# (`chao-dyn/9501001`) still carry them, under their historical names.
+_LEGACY: dict[str, str] = {
     "acc-phys": "Accelerator Physics",
     "adap-org": "Adaptation, Noise, and Self-Organizing Systems",
     "alg-geom": "Algebraic Geometry",
@@ -201,31 +230,75 @@ _NAMES: dict[str, str] = {
     "supr-con": "Superconductivity",
 }
 
-CATEGORY_NAMES: Mapping[str, str] = MappingProxyType(_NAMES)
+CATEGORY_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        **_CS,
+        **_ECON,
+        **_EESS,
+        **_MATH,
+        **_PHYSICS,
+        **_Q_BIO,
+        **_Q_FIN,
+        **_STAT,
+        **_ARCHIVES,
+        **_LEGACY,
+    }
+)
+"""Category code -> arXiv's name for it, for every code a paper's metadata can carry.
+
+Read-only, because the whole program shares the one table.
+"""
+
+CATEGORY_ALIASES: Mapping[str, str] = MappingProxyType(
+    {
+        "cs.NA": "math.NA",
+        "cs.SY": "eess.SY",
+        "math.IT": "cs.IT",
+        "math.MP": "math-ph",
+        "q-fin.EC": "econ.GN",
+        "stat.TH": "math.ST",
+    }
+)
+"""Alias -> the category arXiv treats as canonical: the two codes name one subject.
+
+Kept apart from `normalize_category`, which fixes case only: the index stores the codes papers
+carry, so turning `cs.SY` into `eess.SY` there would make a `cs.SY` filter miss `cs.SY` papers.
+"""
 
 LISTING_CODES: Mapping[str, str] = MappingProxyType(
-    {code.split(".", 1)[1]: code for code in _NAMES if code.startswith("cs.")}
+    {code.removeprefix("cs."): code for code in _CS}
 )
-"""The two-letter codes of the listing format: all of them are cs subcategories."""
+"""Two-letter code -> `cs.XX`: the listing format names its (always cs) categories by suffix."""
 
-_BY_FOLDED = {code.casefold(): code for code in _NAMES}
+_BY_FOLDED: Mapping[str, str] = MappingProxyType(
+    {code.casefold(): code for code in CATEGORY_NAMES}
+)
 
 
 def normalize_category(code: str) -> str | None:
-    """The canonical code for `cs.CL`, `CL`, `cs.cl`, `HEP-TH`; None when it is not arXiv's."""
+    """The canonical code for `cs.CL`, `CL`, `cs.cl`, ` HEP-TH `; None when arXiv has no such code.
+
+    People type codes in any case and the listing format drops the `cs.` prefix, while the index
+    and the names table hold one spelling: this gives back that spelling.
+    """
     text = code.strip()
     if not text:
         return None
-    if text.upper() in LISTING_CODES and "." not in text and "-" not in text:
-        return LISTING_CODES[text.upper()]
-    return _BY_FOLDED.get(text.casefold())
+    listed = LISTING_CODES.get(text.upper()) if len(text) == 2 else None
+    return listed or _BY_FOLDED.get(text.casefold())
 
 
 def category_name(code: str) -> str | None:
+    """arXiv's name for any code `normalize_category` accepts, so displays need not normalize."""
     canonical = normalize_category(code)
-    return CATEGORY_NAMES[canonical] if canonical else None
+    return None if canonical is None else CATEGORY_NAMES[canonical]
 
 
 def archive_of(code: str) -> str:
-    """`cs.CL` -> `cs`, `astro-ph.CO` -> `astro-ph`, `hep-th` -> `hep-th`."""
-    return code.split(".", 1)[0]
+    """`cs.CL` -> `cs`, `astro-ph.CO` -> `astro-ph`, `hep-th` -> `hep-th`: the part before the dot.
+
+    Facets and filters group by archive; a known code is normalized first, so `CL` and `CS.cl`
+    land in `cs`, and an unknown one is split as written.
+    """
+    canonical = normalize_category(code) or code.strip()
+    return canonical.split(".", 1)[0]

@@ -12,9 +12,56 @@ from search_index.models import Paper
 # Words that never make a key: articles, prepositions, conjunctions and the like, as in the keys
 # Google Scholar and most reference managers produce.
 _SKIP = frozenset(
-    """a an the on of in for to and or with via from by at as is are be do does can
-    towards toward into onto over under about what when why how which who whose this that these
-    those we our you your it its not no""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "on",
+        "of",
+        "in",
+        "for",
+        "to",
+        "and",
+        "or",
+        "with",
+        "via",
+        "from",
+        "by",
+        "at",
+        "as",
+        "is",
+        "are",
+        "be",
+        "do",
+        "does",
+        "can",
+        "towards",
+        "toward",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "about",
+        "what",
+        "when",
+        "why",
+        "how",
+        "which",
+        "who",
+        "whose",
+        "this",
+        "that",
+        "these",
+        "those",
+        "we",
+        "our",
+        "you",
+        "your",
+        "it",
+        "its",
+        "not",
+        "no",
+    ]
 )
 
 

@@ -11,7 +11,9 @@ import unicodedata
 _NEW = r"\d{4}\.\d{4,5}"
 _OLD = r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}"
 ARXIV_ID_RE = re.compile(rf"^(?P<id>{_NEW}|{_OLD})(?:v(?P<version>\d+))?$")
-ARXIV_ID_IN_TEXT_RE = re.compile(rf"(?<![\w./-])(?P<id>{_NEW}|{_OLD})(?:v(?P<version>\d+))?(?![\w])")
+ARXIV_ID_IN_TEXT_RE = re.compile(
+    rf"(?<![\w./-])(?P<id>{_NEW}|{_OLD})(?:v(?P<version>\d+))?(?![\w])"
+)
 
 CONTENT_ID_PREFIX = "ps-"
 

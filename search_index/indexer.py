@@ -44,7 +44,9 @@ def write_papers(
     return report
 
 
-def _commit_batch(ix: whoosh_index.Index, batch: dict[str, Paper], report: ImportReport) -> ImportReport:
+def _commit_batch(
+    ix: whoosh_index.Index, batch: dict[str, Paper], report: ImportReport
+) -> ImportReport:
     added = updated = unchanged = 0
     writer: IndexWriter = ix.writer(limitmb=WRITER_MEMORY_MB)
     try:

@@ -191,8 +191,8 @@ def _write_meta(directory: Path, data: dict[str, object]) -> None:
 def _older_index_names(directory: Path) -> list[str]:
     names = {
         m.group(1)
-        for f in os.listdir(directory)
-        if (m := _INDEX_FILE.match(f)) and int(m.group(2)) != SCHEMA_VERSION
+        for f in directory.iterdir()
+        if (m := _INDEX_FILE.match(f.name)) and int(m.group(2)) != SCHEMA_VERSION
     }
     return sorted(n for n in names if whoosh_index.exists_in(str(directory), indexname=n))
 

@@ -38,7 +38,7 @@ class Paper:
     """One paper, as complete as its source allows."""
 
     id: str
-    """arXiv id without version (``2402.14740``, ``math/9201201``) or a stable content-derived id."""
+    """arXiv id without version (``2402.14740``, ``math/9201201``), or a content-derived id."""
     title: str
     authors: tuple[str, ...]
     published: dt.date

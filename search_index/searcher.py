@@ -144,7 +144,9 @@ class SearchService:
         )
 
 
-def _filter_query(filters: Filters, *, categories: bool = True, dates: bool = True) -> wq.Query | None:
+def _filter_query(
+    filters: Filters, *, categories: bool = True, dates: bool = True
+) -> wq.Query | None:
     parts: list[wq.Query] = []
     if categories and filters.categories:
         codes = [normalize_category(c) or c for c in filters.categories]

@@ -17,7 +17,9 @@ REFERENCE_DATE = dt.date(2026, 11, 26)
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test may read or write the real user's library or state."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))

@@ -72,7 +72,9 @@ def test_show_and_cite(tmp_path: Path) -> None:
     assert bibtex.count("@misc{") == 2
     assert "author = {Arash Ahmadian and Chris Cremer and Matthias Gallé and others}" in bibtex
     assert "title  = {Back to Basics: Revisiting {REINFORCE} Style" in bibtex
-    assert run(tmp_path, "cite", "ahmadian2024back", "--style", "key").stdout == "ahmadian2024back\n"
+    assert (
+        run(tmp_path, "cite", "ahmadian2024back", "--style", "key").stdout == "ahmadian2024back\n"
+    )
     plain = run(tmp_path, "cite", record["id"], "--style", "plain").stdout
     assert plain.startswith("Arash Ahmadian, Chris Cremer, Matthias Gallé et al. (2024). Back to")
 
@@ -124,7 +126,9 @@ def test_unknown_format_is_a_clear_error(tmp_path: Path) -> None:
     assert "cannot tell its format" in proc.stderr
 
 
-def test_parse_prints_records_and_leaves_the_index_alone(tmp_path: Path, seed_listing: Path) -> None:
+def test_parse_prints_records_and_leaves_the_index_alone(
+    tmp_path: Path, seed_listing: Path
+) -> None:
     out = run(tmp_path, "parse", str(seed_listing), "--json", "--reference-date", "2026-11-26")
     records = [json.loads(line) for line in out.stdout.splitlines()]
     assert len(records) == 19 and records[3]["published"] == "2026-01-14"

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from search_index import (
@@ -48,7 +48,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def _date_arg(end: bool = False) -> object:
+def _date_arg(end: bool = False) -> Callable[[str], dt.date]:
     def convert(text: str) -> dt.date:
         try:
             return parse_date(text, end=end)
@@ -66,7 +66,7 @@ def _category_arg(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--library",
         metavar="DIR",
@@ -74,14 +74,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="library directory (default: $PAPERSCOPE_HOME, else $XDG_DATA_HOME/paperscope, "
         "else ~/.local/share/paperscope)",
     )
-    reference = argparse.ArgumentParser(add_help=False)
+    reference = _Parser(add_help=False)
     reference.add_argument(
         "--reference-date",
         type=_date_arg(),
         metavar="YYYY-MM-DD",
         help="the day a year-less listing date is counted back from (default: today)",
     )
-    fmt = argparse.ArgumentParser(add_help=False)
+    fmt = _Parser(add_help=False)
     fmt.add_argument("--format", default="auto", choices=["auto", *FORMATS])
 
     parser = _Parser(
@@ -89,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Find papers, read their abstracts and copy citations, in the terminal.",
         parents=[common],
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=argparse.ArgumentParser
+    )
 
     p = sub.add_parser(
         "import", parents=[common, fmt, reference], help="add papers from files to the library"
@@ -97,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
 
     p = sub.add_parser(
-        "parse", parents=[common, fmt, reference], help="print parsed records; the index is untouched"
+        "parse",
+        parents=[common, fmt, reference],
+        help="print parsed records; the index is untouched",
     )
     p.add_argument("path", metavar="PATH")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -215,7 +219,11 @@ def _search(service: SearchService, args: argparse.Namespace) -> int:
         print(f"paperscope: {results.notice}", file=sys.stderr)
     if args.json:
         for hit in results.hits:
-            print(json.dumps({**paper_to_json_dict(hit.paper), "score": hit.score}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {**paper_to_json_dict(hit.paper), "score": hit.score}, ensure_ascii=False
+                )
+            )
         return EXIT_OK
     shown = len(results.hits)
     print(f"{results.total} of {results.library_size} papers match; showing {shown}")
@@ -287,7 +295,7 @@ def _show(service: SearchService, args: argparse.Namespace) -> int:
     if paper.abstract:
         lines.append("")
         for paragraph in strip_controls(paper.abstract).split("\n\n"):
-            lines += textwrap.wrap(one_line(paragraph), WIDTH) + [""]
+            lines += [*textwrap.wrap(one_line(paragraph), WIDTH), ""]
     print("\n".join(lines).rstrip())
     return EXIT_OK
 

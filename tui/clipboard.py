@@ -13,11 +13,11 @@ import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import attrs
-from textual.app import App
-
 import pyperclip
+from textual.app import App
 
 LAST_CITATION_FILE = "last-citation.txt"
 
@@ -116,7 +116,7 @@ def save_last(text: str, directory: Path) -> Path | None:
 
 
 def copy(
-    app: App[object], text: str, state_dir: Path, *, use_local: bool | None = None
+    app: App[Any], text: str, state_dir: Path, *, use_local: bool | None = None
 ) -> CopyOutcome:
     """OSC 52 through Textual, then a local tool where one can work, then the file."""
     app.copy_to_clipboard(text)

@@ -50,7 +50,33 @@ _AFFILIATION_SEPARATOR = " · "
 
 # Lowercase words that may stand inside (or start) a name.
 _PARTICLES = frozenset(
-    "van von der den de del della dei da das dos du la le di ter ten zu y bin ibn al el af av".split()
+    [
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "dei",
+        "da",
+        "das",
+        "dos",
+        "du",
+        "la",
+        "le",
+        "di",
+        "ter",
+        "ten",
+        "zu",
+        "y",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "af",
+        "av",
+    ]
 )
 # Beginnings after which a capital inside one word is normal in names: LeCun, McDonald, DeWitt.
 _CAMEL_PREFIXES = (
@@ -230,7 +256,7 @@ def _is_name(name: str, *, first: bool) -> bool:
 def _is_loose_name(name: str) -> bool:
     """Later authors come after a clear separator, so they need only look like a name."""
     words = name.split()
-    return 1 <= len(words) <= _MAX_NAME_WORDS + 2 and not any(c in name for c in ":;()[]?!\"")
+    return 1 <= len(words) <= _MAX_NAME_WORDS + 2 and not any(c in name for c in ':;()[]?!"')
 
 
 def _is_name_word(word: str, *, first_word: bool) -> bool:
@@ -263,8 +289,11 @@ def _is_name_part(part: str) -> bool:
         return True
     for prefix in _CAMEL_PREFIXES:
         tail = part[len(prefix) :]
-        if part.startswith(prefix) and tail and tail[0].isupper() and not any(
-            c.isupper() for c in tail[1:]
+        if (
+            part.startswith(prefix)
+            and tail
+            and tail[0].isupper()
+            and not any(c.isupper() for c in tail[1:])
         ):
             return True
     return False

@@ -16,7 +16,11 @@ def _parse(entry: str) -> dict[str, str]:
     library = bibtexparser.parse_string(entry)
     assert not library.failed_blocks
     (parsed,) = library.entries
-    return {"ENTRYTYPE": parsed.entry_type, "ID": parsed.key, **{k: str(f.value) for k, f in parsed.fields_dict.items()}}
+    return {
+        "ENTRYTYPE": parsed.entry_type,
+        "ID": parsed.key,
+        **{k: str(f.value) for k, f in parsed.fields_dict.items()},
+    }
 
 
 ARXIV = Paper(

@@ -126,14 +126,14 @@ def test_a_file_is_not_a_library(tmp_path: Path) -> None:
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
 def test_a_read_only_library_searches_but_refuses_writes(tmp_path: Path) -> None:
     Library.open(tmp_path / "lib", reference_date=REFERENCE_DATE)
-    os.chmod(tmp_path / "lib", 0o555)
+    (tmp_path / "lib").chmod(0o555)
     try:
         library = Library.open(tmp_path / "lib")
         assert SearchService(library).search("merging").total > 0
         with pytest.raises(LibraryError, match="read-only"):
             library.add([_paper(1)])
     finally:
-        os.chmod(tmp_path / "lib", 0o755)
+        (tmp_path / "lib").chmod(0o755)
 
 
 def test_a_second_writer_waits_then_names_the_holder(tmp_path: Path) -> None:
@@ -230,10 +230,12 @@ def test_an_index_of_another_schema_version_is_rebuilt(tmp_path: Path) -> None:
     old = whoosh_index.create_in(str(library.path), build_schema(), indexname="papers_v0")
     with library.searcher() as s, old.writer() as w:
         for fields in s.all_stored_fields():
-            w.add_document(**documents.paper_to_document(documents.paper_from_record(fields["record"])))
-    for f in os.listdir(library.path):
-        if INDEX_NAME in f:
-            os.remove(library.path / f)
+            w.add_document(
+                **documents.paper_to_document(documents.paper_from_record(fields["record"]))
+            )
+    for f in library.path.iterdir():
+        if INDEX_NAME in f.name:
+            f.unlink()
     rebuilt = Library.open(library.path)
     assert {p.id for p in _all(rebuilt)} == ids
-    assert not [f for f in os.listdir(library.path) if "papers_v0" in f]
+    assert not [f for f in library.path.iterdir() if "papers_v0" in f.name]

@@ -148,7 +148,9 @@ def test_year_less_dates_count_back_from_the_reference_date() -> None:
         "LGDec 24", "Late PaperAnn Lee", "B.",
         "LGFeb 29", "Leap PaperBo Li", "C.",
     )  # fmt: skip
-    dates = [p.published for p in _papers(list(parse_text(text, source_name="x", reference_date=REF)))]
+    dates = [
+        p.published for p in _papers(list(parse_text(text, source_name="x", reference_date=REF)))
+    ]
     assert dates == [dt.date(2026, 1, 14), dt.date(2025, 12, 24), dt.date(2024, 2, 29)]
 
 
@@ -202,4 +204,8 @@ def test_escape_sequences_are_removed() -> None:
     )
     paper = _papers(list(parse_text(text, source_name="x", reference_date=REF)))[0]
     assert paper.title == "Evil Title"
-    assert "\x1b" not in paper.abstract and "\x07" not in paper.abstract and "\x9b" not in paper.abstract
+    assert (
+        "\x1b" not in paper.abstract
+        and "\x07" not in paper.abstract
+        and "\x9b" not in paper.abstract
+    )

@@ -41,7 +41,9 @@ def test_author_search_ignores_accents(service: SearchService) -> None:
 
 
 def test_field_prefixes(service: SearchService) -> None:
-    assert titles(service, "title:quantization") == ["Intriguing Properties of Quantization at Scale"]
+    assert titles(service, "title:quantization") == [
+        "Intriguing Properties of Quantization at Scale"
+    ]
     assert set(titles(service, "cat:cs.AI")) == {
         "Programming by Backprop: LLMs Acquire Reusable Algorithmic Abstractions During Code "
         "Training"

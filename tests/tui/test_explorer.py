@@ -118,7 +118,7 @@ async def test_c_copies_bibtex_and_says_how(make_app, tmp_path: Path) -> None:  
         assert "Arash Ahmadian and Chris Cremer and Matthias Gallé and others" in app.clipboard
         saved = tmp_path / "state" / "last-citation.txt"
         assert saved.read_text("utf-8").strip() == app.clipboard.strip()
-        messages = [n.message for n in app._notifications]  # noqa: SLF001
+        messages = [n.message for n in app._notifications]
         assert any(
             "BibTeX for 'Back to Basics" in m and "terminal clipboard" in m and str(saved) in m
             for m in messages
@@ -206,7 +206,9 @@ async def test_category_filter_toggles_and_counts(make_app) -> None:  # type: ig
         await pilot.press("t")
         categories = app.screen.query_one("#categories")
         assert app.focused is categories
-        labels = [str(categories.get_option_at_index(i).prompt) for i in range(categories.option_count)]
+        labels = [
+            str(categories.get_option_at_index(i).prompt) for i in range(categories.option_count)
+        ]
         assert labels[0].split()[:2] == ["cs.LG", "10"]
         assert any(label.startswith("cs.AI") and " 1 " in label for label in labels)
         # cs.AI is last (fewest): toggle it.

@@ -87,9 +87,7 @@ class HelpScreen(ModalScreen[None]):
         parts: list[Content] = [Content.styled("paperscope — keys", "bold"), Content("")]
         for section, keys in KEYS:
             parts.append(Content.styled(section, "bold underline"))
-            parts += [
-                Content.assemble((f"  {key:<16}", "bold"), (what, "")) for key, what in keys
-            ]
+            parts += [Content.assemble((f"  {key:<16}", "bold"), (what, "")) for key, what in keys]
             parts.append(Content(""))
         parts.append(Content.styled("Query syntax", "bold underline"))
         parts += [

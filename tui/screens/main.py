@@ -153,7 +153,9 @@ class MainScreen(Screen[None]):
                     if results.suggestion
                     else (results.notice or "no papers match")
                 )
-            self.query_one(FilterPanel).show(results.facets, self.filters, self.sort)
+            self.query_one(FilterPanel).show(
+                results.facets, self.filters, self.sort, self.query_text
+            )
         results_list.show(results)
         if results.total == 0 and message.request.offset == 0:
             self.query_one(AbstractViewer).show(None, empty_message=self._message or "")

@@ -10,7 +10,7 @@ from textual.widgets import Checkbox, Label, SelectionList, Sparkline, Static
 from textual.widgets.selection_list import Selection
 
 from search_index import Facets, Filters, Sort, category_name
-from tui.widgets.status_line import describe_dates
+from tui.widgets.status_line import describe_dates, effective_sort
 
 
 class CategoryList(SelectionList[str]):
@@ -34,7 +34,7 @@ class FilterPanel(VerticalScroll):
         yield Checkbox("Has code  [h]", id="has-code")
         yield Static("", id="sort", markup=False)
 
-    def show(self, facets: Facets, filters: Filters, sort: Sort) -> None:
+    def show(self, facets: Facets, filters: Filters, sort: Sort, query: str = "") -> None:
         categories = self.query_one(CategoryList)
         counts = dict(facets.categories)
         # Keep chosen categories listed even when the query no longer matches any of them.
@@ -64,7 +64,9 @@ class FilterPanel(VerticalScroll):
         checkbox = self.query_one(Checkbox)
         with checkbox.prevent(Checkbox.Changed):
             checkbox.value = filters.has_code
-        self.query_one("#sort", Static).update(Content(f"Sort: {sort.value}  [s]"))
+        self.query_one("#sort", Static).update(
+            Content(f"Sort: {effective_sort(query, sort).value}  [s]")
+        )
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()

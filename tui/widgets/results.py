@@ -41,7 +41,8 @@ class ResultsList(OptionList):
             return  # a page for a list that has changed since it was asked for
         self.total = results.total
         self.add_options(
-            Option(result_row(hit), id=str(results.offset + i)) for i, hit in enumerate(results.hits)
+            Option(result_row(hit), id=str(results.offset + i))
+            for i, hit in enumerate(results.hits)
         )
         if results.offset == 0:
             self.highlighted = 0 if self.hits else None
@@ -60,7 +61,9 @@ class ResultsList(OptionList):
     def _announce(self) -> None:
         index = self.highlighted
         hit = self.current
-        self.post_message(PaperHighlighted(hit.paper if hit else None, index if index is not None else -1))
+        self.post_message(
+            PaperHighlighted(hit.paper if hit else None, index if index is not None else -1)
+        )
         loaded = len(self.hits)
         if (
             index is not None

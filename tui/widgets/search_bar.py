@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.widgets import Input
 
-PLACEHOLDER = "Search: words, \"a phrase\", author:name, cat:cs.CL, year:2024, title:word~"
+PLACEHOLDER = 'Search: words, "a phrase", author:name, cat:cs.CL, year:2024, title:word~'
 
 
 class SearchBar(Input):

@@ -10,6 +10,11 @@ from textual.widgets import Static
 from search_index import Filters, Sort, one_line
 
 
+def effective_sort(query: str, sort: Sort) -> Sort:
+    """With no words to rank by, the search service lists newest first; say so."""
+    return Sort.NEWEST if sort is Sort.RELEVANCE and not query.strip() else sort
+
+
 def describe_filters(filters: Filters) -> list[str]:
     parts = []
     if filters.categories:
@@ -55,10 +60,11 @@ class StatusLine(Static):
         message: str | None = None,
     ) -> None:
         left = f"“{one_line(query)}”" if query.strip() else "all papers"
-        # With no words to rank by, the search service lists newest first.
-        shown_sort = Sort.NEWEST if sort is Sort.RELEVANCE and not query.strip() else sort
+        shown_sort = effective_sort(query, sort)
         pieces = [left, *describe_filters(filters), f"sort: {shown_sort.value}"]
-        count = f"{total} of {library_size} papers" + (f" ({shown} loaded)" if shown < total else "")
+        count = f"{total} of {library_size} papers" + (
+            f" ({shown} loaded)" if shown < total else ""
+        )
         if busy:
             count = "searching… " + count
         text = " · ".join(pieces) + "  │  " + count
