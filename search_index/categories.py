@@ -270,9 +270,7 @@ LISTING_CODES: Mapping[str, str] = MappingProxyType(
 )
 """Two-letter code -> `cs.XX`: the listing format names its (always cs) categories by suffix."""
 
-_BY_FOLDED: Mapping[str, str] = MappingProxyType(
-    {code.casefold(): code for code in CATEGORY_NAMES}
-)
+_BY_FOLDED: Mapping[str, str] = MappingProxyType({code.casefold(): code for code in CATEGORY_NAMES})
 
 
 def normalize_category(code: str) -> str | None:

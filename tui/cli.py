@@ -89,9 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Find papers, read their abstracts and copy citations, in the terminal.",
         parents=[common],
     )
-    sub = parser.add_subparsers(
-        dest="command", metavar="COMMAND", parser_class=argparse.ArgumentParser
-    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser(
         "import", parents=[common, fmt, reference], help="add papers from files to the library"
