@@ -78,7 +78,7 @@ def bibtex(paper: Paper) -> str:
     if paper.et_al:
         authors.append("others")
     fields: list[tuple[str, str]] = [
-        ("title", "{" + protect_capitals(escape_latex(paper.title)) + "}"),
+        ("title", "{" + _title_source(paper) + "}"),
         ("author", "{" + " and ".join(authors) + "}"),
         ("year", "{" + str(paper.published.year) + "}"),
         ("month", _MONTHS[paper.published.month - 1]),
@@ -101,6 +101,13 @@ def bibtex(paper: Paper) -> str:
     width = max(len(name) for name, _ in fields)
     body = ",\n".join(f"  {name.ljust(width)} = {value}" for name, value in fields)
     return f"@{entry_type}{{{key},\n{body}\n}}"
+
+
+def _title_source(paper: Paper) -> str:
+    if paper.title_tex:
+        # Already LaTeX: keep it as the authors wrote it, only folding the line breaks.
+        return protect_capitals(" ".join(paper.title_tex.split()))
+    return protect_capitals(escape_latex(paper.title))
 
 
 def _url(url: str) -> str:

@@ -3,29 +3,62 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import importlib
+import importlib.util
 import os
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import attrs
 
 from search_index.errors import FormatError
-from search_index.importers import listing
 from search_index.library import Library
 from search_index.models import ImportReport, Paper, ParseError
 
 Parser = Callable[..., Iterator[Paper | ParseError]]
 
-FORMATS: dict[str, Parser] = {"listing": listing.parse}
+# Importer modules in the order auto-detection asks them. Each module has NAME (the --format
+# value), sniff(path, head) -> bool and parse(path, *, reference_date=None). A module listed here
+# that is not installed is skipped, so formats can be added one at a time.
+IMPORTER_MODULES = ("listing", "arxiv_json", "atom", "mailing", "bibtex")
 _SNIFF_BYTES = 64 * 1024
 
 
+def _load_importers() -> dict[str, ModuleType]:
+    found: dict[str, ModuleType] = {}
+    for name in IMPORTER_MODULES:
+        qualified = f"search_index.importers.{name}"
+        if importlib.util.find_spec(qualified) is not None:
+            module = importlib.import_module(qualified)
+            found[module.NAME] = module
+    return found
+
+
+IMPORTERS = _load_importers()
+FORMATS: dict[str, Parser] = {name: module.parse for name, module in IMPORTERS.items()}
+
+
 def read_head(path: Path) -> str:
+    """The first 64 KiB as text, decompressed when the file is gzip or zip."""
     try:
         with path.open("rb") as f:
-            head = f.read(_SNIFF_BYTES)
-    except OSError as exc:
-        raise FormatError(f"{path}: cannot read: {exc.strerror}") from exc
+            magic = f.read(4)
+        if magic[:2] == b"\x1f\x8b":
+            with gzip.open(path, "rb") as g:
+                head = g.read(_SNIFF_BYTES)
+        elif magic == b"PK\x03\x04":
+            with zipfile.ZipFile(path) as z:
+                members = [i for i in z.infolist() if not i.is_dir()]
+                head = z.open(members[0]).read(_SNIFF_BYTES) if members else b""
+        else:
+            with path.open("rb") as f:
+                head = f.read(_SNIFF_BYTES)
+    except (OSError, EOFError, zipfile.BadZipFile) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise FormatError(f"{path}: cannot read: {reason}") from exc
     return head.decode("utf-8", errors="replace").lstrip("\ufeff")
 
 
@@ -34,8 +67,9 @@ def detect_format(path: Path) -> str:
     if path.is_dir():
         raise FormatError(f"{path}: is a directory")
     head = read_head(path)
-    if listing.looks_like_listing(head):
-        return "listing"
+    for name, module in IMPORTERS.items():
+        if module.sniff(path, head):
+            return name
     raise FormatError(
         f"{path}: cannot tell its format; name one with --format ({', '.join(FORMATS)})"
     )

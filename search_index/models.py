@@ -61,6 +61,9 @@ class Paper:
     source: Source | None = None
     citation_key: str | None = None
     """Unique within a library; assigned when the paper is stored."""
+    title_tex: str | None = None
+    """The title as the source wrote it, LaTeX included, when that differs from `title`:
+    citations want `$\\lambda$`, the screen wants λ."""
 
     @property
     def primary_category(self) -> str | None:

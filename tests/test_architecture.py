@@ -68,3 +68,24 @@ def test_no_styles_in_python_strings() -> None:
         if "DEFAULT_CSS" in p.read_text("utf-8") or "\nCSS =" in p.read_text("utf-8")
     ]
     assert offenders == []
+
+
+def test_our_code_imports_and_searches_warning_free(tmp_path: Path) -> None:
+    """Whoosh's own warnings are filtered for Whoosh alone; ours must not need filtering."""
+    code = (
+        "import search_index, tui.app, tui.cli\n"
+        "from search_index import Library, SearchService\n"
+        f"s = SearchService(Library.open({str(tmp_path / 'lib')!r}))\n"
+        "print(s.search('preference optimization').total)\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"}
+    out = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "6"

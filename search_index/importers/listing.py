@@ -87,8 +87,16 @@ _KNOWN_ORGANISATIONS = frozenset({"OpenAI", "DeepMind", "MosaicML", "HuggingFace
 _MAX_NAME_WORDS = 6
 
 
+NAME = "listing"
+
+
 class _Bad(Exception):
     """A reason an entry is rejected; becomes a ParseError with the entry's line."""
+
+
+def sniff(path: Path, head: str) -> bool:
+    """Auto-detection: the first non-blank line is a listing header."""
+    return looks_like_listing(head)
 
 
 def looks_like_listing(head: str) -> bool:
