@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from search_index.merging import match_key
 from search_index.models import Paper, Source
 
 
@@ -70,6 +71,7 @@ def paper_to_document(paper: Paper) -> dict[str, Any]:
     return {
         "id": paper.id,
         "citekey": paper.citation_key or "",
+        "match": match_key(paper),
         "title": paper.title,
         "abstract": paper.abstract,
         "authors": "\n".join(paper.authors),

@@ -31,7 +31,7 @@ def split_version(value: str) -> tuple[str, int | None]:
     return m.group("id"), int(version) if version else None
 
 
-def _fold(text: str) -> str:
+def fold_text(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"[^0-9a-z]+", " ", stripped.casefold()).strip()
@@ -44,5 +44,5 @@ def content_id(title: str, first_author: str) -> str:
     importing the same file twice, or a copy with a corrected abstract, updates rather than
     duplicates.
     """
-    digest = hashlib.sha1(f"{_fold(title)}\x1f{_fold(first_author)}".encode()).hexdigest()
+    digest = hashlib.sha1(f"{fold_text(title)}\x1f{fold_text(first_author)}".encode()).hexdigest()
     return CONTENT_ID_PREFIX + digest[:12]

@@ -10,10 +10,13 @@ from collections.abc import Callable, Iterable
 
 import attrs
 from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
 from search_index import documents
 from search_index.citekeys import base_key, unique_key
+from search_index.ids import is_arxiv_id
+from search_index.merging import match_key, merge, same_paper
 from search_index.models import ImportReport, Paper
 
 WRITER_MEMORY_MB = 256
@@ -44,6 +47,18 @@ def write_papers(
     return report
 
 
+def _stored(s: Searcher, paper: Paper) -> Paper | None:
+    """The stored record of this paper: by id, or under another identity by match key."""
+    stored = s.document(id=paper.id)
+    if stored is not None:
+        return documents.paper_from_record(stored["record"])
+    for fields in s.documents(match=match_key(paper)):
+        twin = documents.paper_from_record(fields["record"])
+        if same_paper(twin, paper) and not (is_arxiv_id(twin.id) and is_arxiv_id(paper.id)):
+            return twin
+    return None
+
+
 def _commit_batch(
     ix: whoosh_index.Index, batch: dict[str, Paper], report: ImportReport
 ) -> ImportReport:
@@ -63,18 +78,20 @@ def _commit_batch(
                 next_suffix[base] = n + 1
                 return key
 
-            for paper in batch.values():
-                stored = s.document(id=paper.id)
-                if stored is not None:
-                    old = documents.paper_from_record(stored["record"])
-                    key = old.citation_key or new_key(paper)
+            for incoming in batch.values():
+                old = _stored(s, incoming)
+                if old is not None:
+                    paper = merge(old, incoming)
                     if documents.same_content(old, paper) and old.citation_key:
                         unchanged += 1
                         continue
+                    if old.id != paper.id:
+                        writer.delete_by_term("id", old.id)
                     updated += 1
                 else:
-                    key = new_key(paper)
+                    paper = incoming
                     added += 1
+                key = paper.citation_key or new_key(paper)
                 keys_in_batch.add(key)
                 writer.update_document(
                     **documents.paper_to_document(attrs.evolve(paper, citation_key=key))

@@ -43,6 +43,9 @@ def build_schema() -> fields.Schema:
     return fields.Schema(
         # The paper's identity: update_document replaces by it, so re-imports never duplicate.
         id=fields.ID(unique=True, stored=True),
+        # The same paper under another identity (a listing entry and its arXiv record) shares
+        # this key; the writer looks it up to merge rather than duplicate.
+        match=fields.ID(),
         # Looked up by `cite KEY` and checked for uniqueness when a new paper gets its key.
         citekey=fields.ID(stored=True),
         # Ranked text. Title words count more than abstract words (field_boost). spelling=True
