@@ -15,6 +15,7 @@ from textual.screen import Screen
 from search_index import Library, Paper, PaperscopeError, SearchService, Style, cite
 from tui import clipboard
 from tui.commands import explorer_commands
+from tui.config import Config, load_config
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.style_picker import StylePicker
@@ -48,12 +49,14 @@ class PaperscopeApp(App[None]):
         state_dir: Path | None = None,
         initial_query: str = "",
         use_local_clipboard: bool | None = None,
+        config: Config | None = None,
     ) -> None:
         super().__init__()
         self.service = service
         self.state_dir = state_dir or clipboard.user_state_dir()
         self.initial_query = initial_query
-        self.citation_style = Style.BIBTEX
+        self.config = config or Config()
+        self.citation_style = self.config.citation_style
         self.use_local_clipboard = use_local_clipboard
         if os.environ.get("NO_COLOR"):
             self.theme = "textual-ansi"
@@ -62,6 +65,10 @@ class PaperscopeApp(App[None]):
         return MainScreen(self.service, self.initial_query)
 
     def on_mount(self) -> None:
+        if self.config.keymap:
+            self.set_keymap(dict(self.config.keymap))
+        for problem in self.config.problems:
+            self.notify(problem, title="Settings", severity="warning", markup=False, timeout=10)
         if clipboard.tmux_drops_osc52():
             self.notify(
                 "tmux has set-clipboard off, so copies stay inside tmux. "
@@ -136,5 +143,5 @@ def run_explorer(library_dir: str | None) -> int:
     except PaperscopeError as exc:
         print(f"paperscope: {exc}")
         return 2
-    PaperscopeApp(service).run()
+    PaperscopeApp(service, config=load_config()).run()
     return 0

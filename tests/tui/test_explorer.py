@@ -370,3 +370,31 @@ async def test_empty_library_and_no_match_say_so(make_app, tmp_path: Path) -> No
         await pilot.press("slash", "ctrl+u", *'"unbalanced', "enter")
         await settle(pilot)
         assert "plain words" in status(app)
+
+
+async def test_settings_choose_the_style_and_rebind_keys(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tui.config import load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text('citation_style = "key"\n[keymap]\n"main.copy_citation" = "ctrl+y"\n')
+    app = make_app(config=load_config(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")  # no longer bound
+        assert app.clipboard == ""
+        await pilot.press("ctrl+y")
+        assert app.clipboard == results(app).hits[0].paper.citation_key
+
+
+async def test_a_broken_settings_file_is_reported_not_fatal(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tui.config import load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text('citation_style = "apa-ish"\n[keymap\n')
+    config = load_config(path)
+    assert config.problems and str(path) in config.problems[0]
+    app = make_app(config=config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "19 of 19 papers" in status(app)
+        assert any(str(path) in n.message for n in app._notifications)
