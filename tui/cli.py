@@ -34,6 +34,7 @@ from search_index import (
     strip_controls,
 )
 from tui.dates import parse_date
+from tui.progress import ImportProgress
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 WIDTH = 80
@@ -186,14 +187,34 @@ def _parse(args: argparse.Namespace) -> int:
 def _import(library: Library, args: argparse.Namespace) -> int:
     rejected = 0
     for path in args.paths:
-        report = import_file(
-            library, path, args.format, reference_date=args.reference_date, on_error=_print_error
-        )
+        progress = ImportProgress(path)
+        try:
+            report = import_file(
+                library,
+                path,
+                args.format,
+                reference_date=args.reference_date,
+                on_error=progress.error,
+                progress=progress.batch,
+            )
+        except KeyboardInterrupt:
+            progress.finish()
+            kept = progress.report
+            print(
+                f"{path}: interrupted; {kept.added} added and {kept.updated} updated before "
+                "were committed and are kept; run the same import again to finish it",
+                file=sys.stderr,
+            )
+            return 130
+        progress.finish()
         rejected += len(report.errors)
-        print(
+        summary = (
             f"{path} ({report.format}): {report.added} added, {report.updated} updated, "
             f"{report.unchanged} unchanged, {len(report.errors)} rejected"
         )
+        if report.errors:
+            summary += f" ({progress.grouped_reasons()})"
+        print(summary + f" in {progress.elapsed:.1f}s")
     return EXIT_REJECTED if rejected else EXIT_OK
 
 

@@ -1,0 +1,359 @@
+"""BibTeX files, read with bibtexparser 2: one paper per ``@type{key, ...}`` entry.
+
+bibtexparser does the grammar (nested braces, ``@string`` macros, ``#`` concatenation, comments)
+and reports a block it cannot parse without giving up on the rest of the file. What the entries
+mean is decided here: TeX to Unicode for the screen, names into "First Last", the arXiv id
+wherever a reference manager hid it, and a date from year and month.
+
+The entry's own citation key is not kept: the library assigns keys unique within it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser.middlewares.names import (
+    InvalidNameError,
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ParsingFailedBlock,
+)
+
+from search_index.categories import normalize_category
+from search_index.ids import ARXIV_ID_IN_TEXT_RE, content_id, is_arxiv_id, split_version
+from search_index.latex import latex_to_unicode
+from search_index.links import classify_urls
+from search_index.models import Paper, ParseError, Source
+from search_index.text import one_line, tidy_paragraphs
+
+NAME = "bibtex"
+
+MAX_BYTES = 100 * 1024 * 1024
+"""Beyond this a file is refused unread: bibtexparser holds the whole text and every block in
+memory, and no bibliography is this large (d2l's 488 entries take 150 KB)."""
+
+_ENTRY_START = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        start=1,
+    )
+}
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|2\d\d\d)(?!\d)")
+_ISO_DATE = re.compile(r"^\s*(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?")
+# `{\\'e}`: a backslash doubled by whoever escaped the file for a string literal. A line break
+# followed by an accent makes no sense in a name or title, an accent does.
+_DOUBLED_ACCENT = re.compile(r"\\\\(?=['`^\"~=.])")
+_ET_AL_NAMES = frozenset({"others", "et al", "et al.", "et. al.", "etal"})
+_ARXIV_NEAR = re.compile(r"arxiv", re.IGNORECASE)
+_ARXIV_WINDOW = 30
+"""How far before an id the word arXiv may stand: `arXiv preprint arXiv:`, `arxiv.org/abs/`."""
+_CATEGORY_AFTER_ID = re.compile(r"^\s*\[(?P<cat>[A-Za-z-]+(?:\.[A-Za-z-]+)?)\]")
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(?P<id>\S+)$", re.IGNORECASE)
+# What a journal field says when it only points at arXiv: no journal to cite.
+_ARXIV_ONLY_WORDS = re.compile(
+    r"arxiv|preprint|e-?prints?|https?|www|org|abs|pdf|\[[^\]]*\]|[\d./:,v\s-]", re.IGNORECASE
+)
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
+
+
+class _Bad(Exception):
+    """A reason an entry is rejected; becomes a ParseError with the entry's line."""
+
+
+def sniff(path: Path, head: str) -> bool:
+    """Auto-detection: some line starts an ``@type{`` or ``@type(`` block."""
+    return _ENTRY_START.search(head) is not None
+
+
+def parse(
+    path: str | os.PathLike[str], *, reference_date: dt.date | None = None
+) -> Iterator[Paper | ParseError]:
+    """Papers from a .bib file; `reference_date` is unused, as BibTeX years are absolute."""
+    file = Path(path)
+    size = file.stat().st_size
+    if size > MAX_BYTES:
+        yield ParseError(
+            Source(str(file)),
+            f"{size / 2**20:.0f} MB is too large for a BibTeX file (at most "
+            f"{MAX_BYTES // 2**20} MB are read); nothing was imported from it",
+        )
+        return
+    yield from parse_text(_decode(file.read_bytes()), source_name=str(file))
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 as most files are today; else Latin-1, which older .bib files use and which
+    decodes any byte, so that a stray byte costs one character rather than the file."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def parse_text(text: str, *, source_name: str) -> Iterator[Paper | ParseError]:
+    try:
+        with _quiet_bibtexparser():
+            library = bibtexparser.parse_string(text)
+    except Exception as exc:  # a bug in the parser, not a record: report it as the file's
+        yield ParseError(Source(source_name), f"the BibTeX parser failed: {exc}")
+        return
+    for block in library.blocks:
+        line = block.start_line + 1 if block.start_line is not None else None
+        source = Source(source_name, line)
+        entry: Entry | None = None
+        if isinstance(block, Entry):
+            entry = block
+        elif isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
+            # A repeated citation key or field is a slip, not a reason to lose the paper: the
+            # key is not used, and of repeated fields the first counts, as in BibTeX itself.
+            candidate = block.ignore_error_block
+            entry = candidate if isinstance(candidate, Entry) else None
+        elif isinstance(block, ParsingFailedBlock):
+            yield ParseError(source, _failure_reason(block))
+            continue
+        if entry is None:
+            continue  # @string, @preamble, @comment and text between entries
+        try:
+            yield _paper(entry, source)
+        except _Bad as bad:
+            yield ParseError(source, f"@{entry.entry_type}{{{entry.key}}}: {bad}")
+
+
+@contextmanager
+def _quiet_bibtexparser() -> Iterator[None]:
+    """bibtexparser logs each broken block as a warning; those become ParseErrors here, and a
+    log line on the terminal would only say the same thing again, in the wrong place."""
+    logger = logging.getLogger("bibtexparser")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _failure_reason(block: ParsingFailedBlock) -> str:
+    error = block.error
+    reason = getattr(error, "abort_reason", None) or str(error) or type(error).__name__
+    first_line = (block.raw or "").lstrip().split("\n", 1)[0].strip()
+    opening = f" in {first_line[:60]!r}" if first_line else ""
+    return f"BibTeX syntax error{opening}: {one_line(reason)}"
+
+
+def _fields(entry: Entry) -> dict[str, str]:
+    """Field name (any case in the file) -> text; of repeated fields the first counts."""
+    fields: dict[str, str] = {}
+    for field in entry.fields:
+        value = field.value
+        if isinstance(value, str):
+            fields.setdefault(field.key.strip().casefold(), value)
+    return fields
+
+
+def _clean(text: str) -> str:
+    return one_line(latex_to_unicode(_DOUBLED_ACCENT.sub(r"\\", text)))
+
+
+def _paper(entry: Entry, source: Source) -> Paper:
+    fields = _fields(entry)
+    title_source = one_line(fields.get("title", ""))
+    title = _clean(title_source)
+    if not title:
+        raise _Bad("no title")
+    names = fields.get("author") or fields.get("editor", "")
+    authors, et_al = split_names(names)
+
+    arxiv_id, arxiv_category = find_arxiv_id(fields)
+    published = _published(fields, arxiv_id)
+
+    journal_source = fields.get("journal") or fields.get("booktitle") or ""
+    journal = _clean(journal_source)
+    if journal and is_only_arxiv(journal):
+        journal = ""
+    note = _clean(fields.get("note", ""))
+    if note and is_only_arxiv(note):
+        note = ""
+    abstract = tidy_paragraphs(latex_to_unicode(fields.get("abstract", "")))
+    code_urls, links = classify_urls(abstract)
+    if note:
+        note_code, _ = classify_urls(note)
+        code_urls = tuple(dict.fromkeys(code_urls + note_code))
+
+    url = _url(fields.get("url", ""))
+    doi = _doi(fields.get("doi", "")) or _doi(url or "")
+
+    categories: list[str] = []
+    for code in (fields.get("primaryclass", ""), arxiv_category or ""):
+        canonical = normalize_category(code) if code.strip() else None
+        if canonical and canonical not in categories:
+            categories.append(canonical)
+
+    return Paper(
+        id=arxiv_id or content_id(title, authors[0] if authors else ""),
+        title=title,
+        title_tex=title_source if title_source != title else None,
+        authors=authors,
+        et_al=et_al,
+        published=published,
+        abstract=abstract,
+        categories=tuple(categories),
+        code_urls=code_urls,
+        links=tuple(u for u in links if u not in code_urls),
+        url=url,
+        doi=doi,
+        journal_ref=journal or None,
+        comments=note or None,
+        source=source,
+    )
+
+
+def _published(fields: dict[str, str], arxiv_id: str | None) -> dt.date:
+    """The first day of the entry's month, or January 1 when it gives only a year.
+
+    BibTeX dates are a year and perhaps a month; a paper needs a day, and the first one of the
+    period keeps "since" filters from dropping it. ``year = {2023a}`` (a disambiguating letter) is
+    2023. With no year, a biblatex ``date`` field, then the month an arXiv id was issued in.
+    """
+    year_match = _YEAR.search(fields.get("year", ""))
+    if year_match:
+        year = int(year_match.group(1))
+        month = _month(fields.get("month", ""))
+        day = _day(fields.get("day", ""), year, month)
+        return dt.date(year, month, day)
+    iso = _ISO_DATE.match(fields.get("date", ""))
+    if iso:
+        try:
+            return dt.date(int(iso["year"]), int(iso["month"] or 1), int(iso["day"] or 1))
+        except ValueError:
+            raise _Bad(f"impossible date {fields['date'][:30]!r}") from None
+    if arxiv_id and re.match(r"^\d{4}\.", arxiv_id):
+        return dt.date(2000 + int(arxiv_id[:2]), int(arxiv_id[2:4]), 1)
+    if "year" in fields:
+        raise _Bad(f"unreadable year {one_line(fields['year'])[:30]!r}")
+    raise _Bad("no year")
+
+
+def _month(text: str) -> int:
+    value = one_line(text).strip("{}. ").casefold()
+    if value.isdigit() and 1 <= int(value) <= 12:
+        return int(value)
+    return _MONTHS.get(value[:3], 1)
+
+
+def _day(text: str, year: int, month: int) -> int:
+    value = one_line(text).strip("{} ")
+    if value.isdigit():
+        try:
+            return dt.date(year, month, int(value)).day
+        except ValueError:
+            return 1
+    return 1
+
+
+def _url(text: str) -> str | None:
+    value = one_line(latex_to_unicode(text)) if "\\url" in text else one_line(text)
+    if not value:
+        return None
+    if value.startswith("www."):
+        value = "https://" + value
+    return value if _URL_SCHEME.match(value) else None
+
+
+def _doi(text: str) -> str | None:
+    value = _DOI_PREFIX.sub("", one_line(text).strip("{}"))
+    return value if value.startswith("10.") else None
+
+
+# -- names ---------------------------------------------------------------------------------
+
+
+def split_names(text: str) -> tuple[tuple[str, ...], bool]:
+    """("First Last", ...), et_al from a BibTeX name list.
+
+    `and` splits only outside braces (``{Simon and Schuster}`` is one name); ``others`` and
+    ``et al.`` become et_al. Names go through bibtexparser's own First/von/Last/Jr rules, so
+    ``van Beethoven, Ludwig`` and ``Hoane, Jr., A. Joseph`` come out in reading order.
+    """
+    names: list[str] = []
+    et_al = False
+    for raw in split_multiple_persons_names(one_line(text)):
+        if one_line(raw).casefold() in _ET_AL_NAMES:
+            et_al = True
+            continue
+        name = _clean(_first_name_first(raw.strip().rstrip(",").strip()))
+        if name:
+            names.append(name)
+    return tuple(names), et_al
+
+
+def _first_name_first(name: str) -> str:
+    try:
+        parts = parse_single_name_into_parts(name, strict=False)
+    except (InvalidNameError, ValueError, IndexError):
+        return name
+    return parts.merge_first_name_first or name
+
+
+# -- arXiv ids -----------------------------------------------------------------------------
+
+
+def find_arxiv_id(fields: dict[str, str]) -> tuple[str | None, str | None]:
+    """(arXiv id without version, category written after it) from wherever an entry names it.
+
+    In order of trust: ``eprint`` with ``archivePrefix = {arXiv}`` (or an eprint that is plainly
+    an arXiv id), arXiv's DOI ``10.48550/arXiv.<id>``, then ``arXiv:<id>`` or an arxiv.org
+    abs/pdf link in journal, note, howpublished, url, booktitle or eprint text.
+    """
+    prefix = one_line(fields.get("archiveprefix") or fields.get("eprinttype") or "").casefold()
+    eprint = one_line(fields.get("eprint", ""))
+    if eprint and prefix in ("", "arxiv"):
+        bare = re.sub(r"^arxiv:\s*", "", eprint, flags=re.IGNORECASE)
+        arxiv_id, _ = split_version(bare)
+        if is_arxiv_id(arxiv_id):
+            return arxiv_id, None
+    for text in (fields.get("doi", ""), fields.get("url", "")):
+        doi = _ARXIV_DOI.match(_doi(text) or "")
+        if doi:
+            arxiv_id, _ = split_version(doi.group("id"))
+            if is_arxiv_id(arxiv_id):
+                return arxiv_id, None
+    for name in ("journal", "note", "howpublished", "url", "booktitle", "eprint", "pdf"):
+        found = arxiv_id_in_text(_clean(fields.get(name, "")))
+        if found:
+            return found
+    return None, None
+
+
+def arxiv_id_in_text(text: str) -> tuple[str, str | None] | None:
+    """The first arXiv id in `text` with "arxiv" shortly before it, and a ``[cs.LG]`` after it.
+
+    Requiring the word keeps page ranges and report numbers that look like ids from counting.
+    """
+    for m in ARXIV_ID_IN_TEXT_RE.finditer(text):
+        before = text[max(0, m.start() - _ARXIV_WINDOW) : m.start()]
+        if not _ARXIV_NEAR.search(before):
+            continue
+        category = _CATEGORY_AFTER_ID.match(text[m.end() :])
+        return m.group("id"), category.group("cat") if category else None
+    return None
+
+
+def is_only_arxiv(text: str) -> bool:
+    """``arXiv preprint arXiv:2311.09735``, ``ArXiv:1802.02219 [stat.ML]``, an arxiv.org link:
+    a pointer to arXiv rather than a venue, which the id already records."""
+    return bool(_ARXIV_NEAR.search(text)) and not _ARXIV_ONLY_WORDS.sub("", text).strip()
