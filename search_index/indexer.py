@@ -66,16 +66,21 @@ def _commit_batch(
     writer: IndexWriter = ix.writer(limitmb=WRITER_MEMORY_MB)
     try:
         with writer.searcher() as s:
-            keys_in_batch: set[str] = set()
+            # Keys in use, loaded per base once a batch: a popular base ("wang2024learning")
+            # must not cost an index lookup per suffix per paper.
+            used: dict[str, set[str]] = {}
             next_suffix: dict[str, int] = {}
-
-            def taken(key: str) -> bool:
-                return key in keys_in_batch or s.document_number(citekey=key) is not None
 
             def new_key(paper: Paper) -> str:
                 base = base_key(paper)
-                key, n = unique_key(paper, taken, next_suffix.get(base, 0))
+                if base not in used:
+                    used[base] = {
+                        t.decode() if isinstance(t, bytes) else t
+                        for t in s.reader().expand_prefix("citekey", base)
+                    }
+                key, n = unique_key(paper, used[base].__contains__, next_suffix.get(base, 0))
                 next_suffix[base] = n + 1
+                used[base].add(key)
                 return key
 
             for incoming in batch.values():
@@ -92,7 +97,6 @@ def _commit_batch(
                     paper = incoming
                     added += 1
                 key = paper.citation_key or new_key(paper)
-                keys_in_batch.add(key)
                 writer.update_document(
                     **documents.paper_to_document(attrs.evolve(paper, citation_key=key))
                 )

@@ -179,7 +179,7 @@ def test_ctrl_c_during_an_import_keeps_what_was_committed(tmp_path: Path) -> Non
                 count = 0
     assert count > 0, "no batch was committed before the deadline"
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "interrupted" in err and "are kept" in err and "Traceback" not in err
     kept = Library.open(tmp_path / "library", seed=False).count()
