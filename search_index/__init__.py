@@ -14,6 +14,7 @@ from search_index.errors import (
     NotFound,
     PaperscopeError,
 )
+from search_index.fetch import DEFAULT_ENDPOINT, FetchError, FetchPage, fetch, fetch_into
 from search_index.importing import FORMATS, import_file, parse_file
 from search_index.library import Library
 from search_index.models import (
@@ -34,8 +35,11 @@ from search_index.searcher import SearchService
 from search_index.text import one_line, strip_controls
 
 __all__ = [
+    "DEFAULT_ENDPOINT",
     "FORMATS",
     "Facets",
+    "FetchError",
+    "FetchPage",
     "Filters",
     "FormatError",
     "ImportReport",
@@ -57,6 +61,8 @@ __all__ = [
     "category_name",
     "cite",
     "default_library_dir",
+    "fetch",
+    "fetch_into",
     "import_file",
     "normalize_category",
     "one_line",

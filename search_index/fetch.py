@@ -39,6 +39,8 @@ API_DELAY = 3.0
 MAX_PAGE_SIZE = 2000
 """The most results the API returns for one request; larger pages are cut to this."""
 _ERROR_BODY_LIMIT = 1 << 20
+_MAX_STALE_PAGES = 2
+"""Pages in a row that bring nothing new before paging stops."""
 
 
 def _version() -> str:
@@ -225,6 +227,7 @@ def _pages(request: _Request) -> Iterator[Paper | ParseError]:
     start = 0
     asked = 0
     retried_empty = False
+    stale = 0
     while len(seen) < request.limit:
         size = min(request.page_size, request.limit - len(seen))
         url = query_url(request.endpoint, request.query, request.ids, start, size)
@@ -257,6 +260,9 @@ def _pages(request: _Request) -> Iterator[Paper | ParseError]:
                 continue
             break
         retried_empty = False
+        stale = stale + 1 if new == 0 else 0
+        if stale >= _MAX_STALE_PAGES:
+            break  # a server that ignores `start` would otherwise be asked to the last result
         start += info.entries
         if info.total_results is not None and start >= info.total_results:
             break

@@ -91,7 +91,7 @@ def _symbol(m: re.Match[str]) -> str:
 
 def latex_to_unicode(text: str) -> str:
     """Readable text from LaTeX source; commands it does not know are left as written."""
-    if "\\" not in text and "$" not in text and "{" not in text and "~" not in text:
+    if not any(mark in text for mark in ("\\", "$", "{", "~", "--", "``")):
         return text
     out = _BRACED_ACCENT_RE.sub(r"\1", text)
     out = _ACCENT_RE.sub(_accent, out)
@@ -100,8 +100,9 @@ def latex_to_unicode(text: str) -> str:
         out = _KEEP_RE.sub(r"\1", out)
         out = _FONT_SWITCH_RE.sub(r"\1", out)
     out = _SYMBOL_RE.sub(_symbol, out)
-    out = _ESCAPED.sub(r"\1", out)
     out = re.sub(r"(?<!\\)\$", "", out)  # math delimiters, now that the symbols are text
+    out = _ESCAPED.sub(r"\1", out)  # after the delimiters, so \$5 stays a dollar
+    out = out.replace("\\ ", " ")  # a control space
     out = out.replace("---", "—").replace("--", "–").replace("``", "“").replace("''", "”")
     out = re.sub(r"(?<!\\)~", " ", out)  # a tie is a space
     out = re.sub(r"(?<!\\)[{}]", "", out)  # grouping braces ({LLMs}) protect case in BibTeX only

@@ -11,6 +11,8 @@ _CODE_WORDS = re.compile(
     r"library|package|publicly available|open[- ]source|released)\b",
     re.IGNORECASE,
 )
+# Links to a paper's own record are never its code, whatever the sentence around them says.
+_NOT_CODE = re.compile(r"^https?://(dx\.)?(doi\.org|arxiv\.org)/", re.I)
 _CODE_HOSTS = re.compile(r"^https?://(www\.)?(github\.com|gitlab\.com|bitbucket\.org)/", re.I)
 _SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z])")
 
@@ -46,7 +48,7 @@ def classify_urls(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         for end in _SENTENCE_END.finditer(text, 0, match.start()):
             sentence_start = end.end()
         sentence = text[sentence_start : match.start()]
-        if _CODE_HOSTS.match(url) or _CODE_WORDS.search(sentence):
+        if not _NOT_CODE.match(url) and (_CODE_HOSTS.match(url) or _CODE_WORDS.search(sentence)):
             code.setdefault(url, None)
         else:
             other.setdefault(url, None)

@@ -185,3 +185,58 @@ def test_ctrl_c_during_an_import_keeps_what_was_committed(tmp_path: Path) -> Non
     kept = Library.open(tmp_path / "library", seed=False).count()
     assert count <= kept < 40_000
     assert kept % 2000 == 0  # whole batches only
+
+
+def test_fetch_from_a_local_arxiv_api(tmp_path: Path, shared: Path) -> None:
+    """The recorded API answers, served on 127.0.0.1: the command never leaves the machine."""
+    import http.server
+    import threading
+
+    feeds = shared / "data" / "arxiv_api_atom_arxivpy" / "current_2026"
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            if "id_list=abc" in self.path:
+                body, status = next(feeds.glob("id_abc_*.xml")).read_bytes(), 400
+            elif "id_list=2104.12255" in self.path:
+                body, status = next(feeds.glob("id_2104.12255v1_*.xml")).read_bytes(), 200
+            else:
+                body, status = next(feeds.glob("id_0000.0000_*.xml")).read_bytes(), 200
+            self.send_response(status)
+            self.send_header("Content-Type", "application/atom+xml")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    endpoint = f"http://127.0.0.1:{server.server_address[1]}/api/query"
+    try:
+        out = run(tmp_path, "fetch", "--id", "2104.12255v1", "--endpoint", endpoint)
+        assert "arXiv: 1 added" in out.stdout
+        shown = json.loads(run(tmp_path, "show", "2104.12255", "--json").stdout)
+        assert shown["id"] == "2104.12255"
+        again = run(tmp_path, "fetch", "--id", "2104.12255", "--endpoint", endpoint)
+        assert "0 added" in again.stdout
+        empty = run(tmp_path, "fetch", "--query", "nothing", "--endpoint", endpoint)
+        assert "0 added" in empty.stdout
+        bad = run(tmp_path, "fetch", "--id", "abc", "--endpoint", endpoint, ok=2)
+        assert "incorrect id format for abc" in bad.stderr
+        assert len(bad.stderr.strip().splitlines()) == 1
+        assert run(tmp_path, "fetch", ok=2).stderr.strip().endswith("fetch needs --query or --id")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert all(r.startswith("/api/query?") for r in requests)
+
+
+def test_fetch_when_the_network_is_unreachable(tmp_path: Path) -> None:
+    proc = run(
+        tmp_path, "fetch", "--id", "2104.12255", "--endpoint", "http://127.0.0.1:9/api", ok=2
+    )
+    assert proc.stderr.startswith("paperscope: cannot reach")
+    assert len(proc.stderr.strip().splitlines()) == 1

@@ -9,13 +9,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from search_index import (
+    DEFAULT_ENDPOINT,
     FORMATS,
+    FetchError,
+    FetchPage,
     Filters,
     Library,
     Paper,
@@ -26,6 +30,7 @@ from search_index import (
     Style,
     category_name,
     cite,
+    fetch_into,
     import_file,
     normalize_category,
     one_line,
@@ -105,6 +110,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="PATH")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
 
+    p = sub.add_parser("fetch", parents=[common], help="fetch papers from the arXiv API")
+    p.add_argument(
+        "--query", metavar="QUERY", help="arXiv search, e.g. 'au:Ahmadian_A AND cat:cs.LG'"
+    )
+    p.add_argument("--id", action="append", default=[], metavar="ID", dest="ids")
+    p.add_argument(
+        "--max", type=int, default=100, metavar="N", help="at most N papers (default 100)"
+    )
+    p.add_argument(
+        "--endpoint",
+        default=os.environ.get("PAPERSCOPE_ARXIV_API", DEFAULT_ENDPOINT),
+        metavar="URL",
+        help="the arXiv API (default: $PAPERSCOPE_ARXIV_API, else %(default)s)",
+    )
+
     p = sub.add_parser("search", parents=[common], help="search the library")
     p.add_argument("query", metavar="QUERY", nargs="?", default="")
     p.add_argument("--category", action="append", type=_category_arg, default=[], metavar="CODE")
@@ -155,6 +175,8 @@ def _run(args: argparse.Namespace) -> int:
         return _parse(args)
     if command == "import":
         return _import(Library.open(library_dir, seed=False), args)
+    if command == "fetch":
+        return _fetch(Library.open(library_dir, seed=False), args)
     service = SearchService(Library.open(library_dir))
     if command == "search":
         return _search(service, args)
@@ -216,6 +238,40 @@ def _import(library: Library, args: argparse.Namespace) -> int:
             summary += f" ({progress.grouped_reasons()})"
         print(summary + f" in {progress.elapsed:.1f}s")
     return EXIT_REJECTED if rejected else EXIT_OK
+
+
+def _fetch(library: Library, args: argparse.Namespace) -> int:
+    if not args.query and not args.ids:
+        raise UsageError("fetch needs --query or --id")
+    progress = ImportProgress("arXiv")
+
+    def page(p: FetchPage) -> None:
+        print(f"arXiv: {p.start + p.entries} of {p.total} results read", file=sys.stderr)
+
+    try:
+        report = fetch_into(
+            library,
+            args.query,
+            args.ids,
+            max_results=args.max,
+            endpoint=args.endpoint,
+            on_error=progress.error,
+            progress=progress.batch,
+            on_page=page,
+        )
+    except FetchError as exc:
+        progress.finish()
+        kept = getattr(exc, "report", None)
+        if kept is not None and (kept.added or kept.updated):
+            print(f"arXiv: {kept.added} added and {kept.updated} updated before the error are kept",
+                  file=sys.stderr)  # fmt: skip
+        raise
+    progress.finish()
+    print(
+        f"arXiv: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{len(report.errors)} rejected in {progress.elapsed:.1f}s"
+    )
+    return EXIT_REJECTED if report.errors else EXIT_OK
 
 
 def _search(service: SearchService, args: argparse.Namespace) -> int:

@@ -283,7 +283,7 @@ def _paper(entry: ET.Element, raw_id: str, source: Source) -> Paper:
         raise _Bad(f"entry {arxiv_id} has no publication date")
     updated = _date(entry, "updated")
     authors, affiliation = _authors(entry)
-    code_urls, links = classify_urls(one_line(summary) + "\n" + (comments or ""))
+    code_urls, links = _urls(one_line(summary), comments or "")
     doi = one_line(_text(entry, ARXIV_NS, "doi")).split(" ")[0] or None
     return Paper(
         id=arxiv_id,
@@ -303,6 +303,18 @@ def _paper(entry: ET.Element, raw_id: str, source: Source) -> Paper:
         comments=comments,
         source=source,
     )
+
+
+def _urls(*texts: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(code URLs, other URLs) of the summary and the comment, each classified on its own so that
+    a sentence about code at the end of one does not claim a URL at the start of the other."""
+    code: dict[str, None] = {}
+    other: dict[str, None] = {}
+    for text in texts:
+        found_code, found_other = classify_urls(text)
+        code.update(dict.fromkeys(found_code))
+        other.update(dict.fromkeys(found_other))
+    return tuple(code), tuple(u for u in other if u not in code)
 
 
 def _text(parent: ET.Element, namespace: str, name: str) -> str:
