@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, Protocol
 
 from search_index.categories import normalize_category
 from search_index.errors import FormatError
@@ -57,7 +57,12 @@ _ET_AL = re.compile(r"(?:,|\band\b)?\s*\bet(?:\.\s*|\s+)al\b\.?", re.IGNORECASE)
 _AUTHOR_SEPARATOR = re.compile(r"\s*[,;:]\s*(?:and\s+)?|\s+and\s+|\s+&\s+")
 _SUFFIX = re.compile(r"(?:Jr|Sr)\.?|I{2,3}|IV", re.IGNORECASE)
 _SPACED_INITIAL = re.compile(r"(?<=\.)\s+-(?=\w)")  # "C. -P." -> "C.-P."
-_SNIFF_KEY = r'[{,]\s*"{}"\s*:'
+
+
+class _LineReader(Protocol):
+    """What a plain, gzip or zip member file has in common for reading lines."""
+
+    def readline(self, size: int = ..., /) -> bytes: ...
 
 
 class _Bad(Exception):
@@ -86,7 +91,7 @@ def sniff(path: Path, head: str) -> bool:
 
 
 def _has_key(text: str, key: str) -> bool:
-    return re.search(_SNIFF_KEY.format(key), text) is not None
+    return re.search(r'[{,]\s*"' + re.escape(key) + r'"\s*:', text) is not None
 
 
 # -- reading the stream --------------------------------------------------------------------------
@@ -118,7 +123,7 @@ def parse(
             yield ParseError(Source(name, line_number + 1), f"cannot read further: {exc}")
 
 
-def _open(file: Path, stack: ExitStack) -> IO[bytes] | None:
+def _open(file: Path, stack: ExitStack) -> _LineReader | None:
     """The decompressed byte stream, chosen by magic bytes since names lie (`.json` that is gzip).
 
     None for a zip archive without a file in it.
@@ -139,7 +144,7 @@ def _open(file: Path, stack: ExitStack) -> IO[bytes] | None:
     return raw
 
 
-def _lines(stream: IO[bytes]) -> Iterator[bytes | None]:
+def _lines(stream: _LineReader) -> Iterator[bytes | None]:
     """Physical lines split at b"\\n" only (a JSON string cannot hold a raw newline, while
     text-mode reading would also split at a stray \\r); None for a line too long to read."""
     first = True
@@ -157,7 +162,7 @@ def _lines(stream: IO[bytes]) -> Iterator[bytes | None]:
         yield line
 
 
-def _skip_rest_of_line(stream: IO[bytes]) -> None:
+def _skip_rest_of_line(stream: _LineReader) -> None:
     while True:
         chunk = stream.readline(MAX_LINE_BYTES)
         if not chunk or chunk.endswith(b"\n"):
@@ -182,12 +187,12 @@ def _record(raw: bytes, source: Source) -> Paper | ParseError:
 
 def _paper(record: dict[str, Any], source: Source) -> Paper:
     arxiv_id = _id(record)
-    raw_title = one_line(_text(record, "title", required=True))
-    title = _readable(raw_title)
+    raw_title = _fold(_text(record, "title", required=True))
+    title = _fold(_readable(raw_title))
     if not title:
         raise _Bad("empty title")
     abstract = _abstract(_text(record, "abstract"))
-    comments = _readable(one_line(_text(record, "comments"))) or None
+    comments = _fold(_readable(_fold(_text(record, "comments")))) or None
     authors, et_al = _authors(record)
     published, updated = _dates(record)
     code_urls, links = classify_urls(f"{abstract}\n\n{comments or ''}")
@@ -206,7 +211,7 @@ def _paper(record: dict[str, Any], source: Source) -> Paper:
         links=links,
         url=f"https://arxiv.org/abs/{arxiv_id}" if is_arxiv_id(arxiv_id) else None,
         doi=_first_doi(_text(record, "doi")),
-        journal_ref=one_line(_text(record, "journal-ref")) or None,
+        journal_ref=_fold(_text(record, "journal-ref")) or None,
         comments=comments,
         source=source,
     )
@@ -233,28 +238,39 @@ def _first_doi(text: str) -> str | None:
 
 def _id(record: dict[str, Any]) -> str:
     """The id without its version: a paper is one paper whichever version the snapshot saw."""
-    value = one_line(_text(record, "id", required=True))
+    value = _fold(_text(record, "id", required=True))
     if not value:
         raise _Bad("empty id")
     return split_version(value)[0]
 
 
+def _fold(text: str) -> str:
+    """`one_line`, minus its regex passes when there is nothing to strip: the snapshot has tens
+    of millions of short fields, and almost none hold a control character."""
+    if text.replace("\n", " ").isprintable():  # no escape, control or bidi character
+        return " ".join(text.split())
+    return one_line(text)
+
+
 def _readable(text: str) -> str:
     """LaTeX read as Unicode, except inside URLs (`~user` is a path there, not a space)."""
+    if "http" not in text:
+        return latex_to_unicode(text)
     parts: list[str] = []
     start = 0
     for m in _URL.finditer(text):
         parts += [latex_to_unicode(text[start : m.start()]), m.group(0)]
         start = m.end()
     parts.append(latex_to_unicode(text[start:]))
-    return one_line("".join(parts))
+    return "".join(parts)
 
 
 def _abstract(text: str) -> str:
     """Paragraphs joined by a blank line, each unwrapped; the snapshot indents a paragraph's first
-    line and wraps the rest flush left."""
+    line and wraps the rest flush left. LaTeX is read once for the whole text: it keeps newlines."""
     paragraphs = _PARAGRAPH_BREAK.split(strip_controls(text).strip())
-    return "\n\n".join(p for p in (_readable(one_line(p)) for p in paragraphs) if p)
+    unwrapped = _readable("\n\n".join(_fold(p) for p in paragraphs))
+    return "\n\n".join(p for p in (_fold(p) for p in unwrapped.split("\n\n")) if p)
 
 
 # -- authors -------------------------------------------------------------------------------------
@@ -266,7 +282,7 @@ def _authors(record: dict[str, Any]) -> tuple[tuple[str, ...], bool]:
     Only the free text says "et al": the parsed list simply stops, so the flag is always read
     from it.
     """
-    free_text = one_line(_text(record, "authors"))
+    free_text = _fold(_text(record, "authors"))
     et_al = _ET_AL.search(free_text) is not None
     parsed = record.get("authors_parsed")
     names = _parsed_names(parsed) if parsed is not None else ()
@@ -293,8 +309,12 @@ def _parsed_name(parts: list[str]) -> str:
     (they are as often footnote marks like "1 and 2" as places)."""
     last, first, suffix = ([*parts, "", "", ""])[:3]
     name = " ".join(p for p in (first, last.rstrip(", "), suffix) if p.strip())
-    name = _ET_AL.sub("", latex_to_unicode(one_line(name)))  # [["al.", "A. Abulencia et"]]
-    name = _SPACED_INITIAL.sub("-", name).strip(" ,;")
+    name = latex_to_unicode(_fold(name))
+    if "al" in name:
+        name = _ET_AL.sub("", name)  # [["al.", "A. Abulencia et"]]
+    if " -" in name:
+        name = _SPACED_INITIAL.sub("-", name)
+    name = name.strip(" ,;")
     return name if any(c.isalpha() for c in name) else ""
 
 
@@ -304,7 +324,7 @@ def _split_free_text(text: str) -> tuple[str, ...]:
     text = _ET_AL.sub("", _without_parentheses(text))
     names: list[str] = []
     for piece in _AUTHOR_SEPARATOR.split(text):
-        name = one_line(latex_to_unicode(piece))
+        name = _fold(latex_to_unicode(piece))
         if _SUFFIX.fullmatch(name) and names:
             names[-1] += f" {name}"  # "Robert W. Heath, Jr."
         elif any(c.isalpha() for c in name):
@@ -382,5 +402,5 @@ def _categories(value: object) -> tuple[str, ...]:
         codes = [c.strip() for c in value]  # later rewrites of the snapshot use a list
     else:
         raise _Bad(f"categories is a {type(value).__name__}, not a string")
-    cleaned = (one_line(c) for c in codes)
+    cleaned = (_fold(c) for c in codes)
     return tuple(dict.fromkeys(normalize_category(c) or c for c in cleaned if c))

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import bibtexparser
+from bibtexparser.entrypoint import parse_string
 from bibtexparser.middlewares.names import (
     InvalidNameError,
     parse_single_name_into_parts,
@@ -57,11 +57,17 @@ _ISO_DATE = re.compile(r"^\s*(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d
 # `{\\'e}`: a backslash doubled by whoever escaped the file for a string literal. A line break
 # followed by an accent makes no sense in a name or title, an accent does.
 _DOUBLED_ACCENT = re.compile(r"\\\\(?=['`^\"~=.])")
+# `Rend.\ Accad.`: a space that is not the end of a sentence; latex_to_unicode leaves it as is.
+_CONTROL_SPACE = re.compile(r"(?<!\\)\\ ")
+_HREF = re.compile(r"\\href\s*\{(?P<url>[^{}]*)\}\s*\{(?P<text>[^{}]*)\}")
 _ET_AL_NAMES = frozenset({"others", "et al", "et al.", "et. al.", "etal"})
 _ARXIV_NEAR = re.compile(r"arxiv", re.IGNORECASE)
 _ARXIV_WINDOW = 30
 """How far before an id the word arXiv may stand: `arXiv preprint arXiv:`, `arxiv.org/abs/`."""
 _CATEGORY_AFTER_ID = re.compile(r"^\s*\[(?P<cat>[A-Za-z-]+(?:\.[A-Za-z-]+)?)\]")
+_ARXIV_URL = re.compile(
+    r"arxiv\.org/(?:abs|pdf)/(?P<id>[^\s?#]+?)(?:\.pdf)?(?=$|[\s?#,;)\]}])", re.IGNORECASE
+)
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(?P<id>\S+)$", re.IGNORECASE)
 # What a journal field says when it only points at arXiv: no journal to cite.
 _ARXIV_ONLY_WORDS = re.compile(
@@ -108,7 +114,7 @@ def _decode(data: bytes) -> str:
 def parse_text(text: str, *, source_name: str) -> Iterator[Paper | ParseError]:
     try:
         with _quiet_bibtexparser():
-            library = bibtexparser.parse_string(text)
+            library = parse_string(text)
     except Exception as exc:  # a bug in the parser, not a record: report it as the file's
         yield ParseError(Source(source_name), f"the BibTeX parser failed: {exc}")
         return
@@ -152,7 +158,10 @@ def _failure_reason(block: ParsingFailedBlock) -> str:
     reason = getattr(error, "abort_reason", None) or str(error) or type(error).__name__
     first_line = (block.raw or "").lstrip().split("\n", 1)[0].strip()
     opening = f" in {first_line[:60]!r}" if first_line else ""
-    return f"BibTeX syntax error{opening}: {one_line(reason)}"
+    hint = ""
+    if "looking for" in reason or "end of file" in reason:
+        hint = " (is a brace or quote left open?)"
+    return f"BibTeX syntax error{opening}: {one_line(reason)}{hint}"
 
 
 def _fields(entry: Entry) -> dict[str, str]:
@@ -165,8 +174,20 @@ def _fields(entry: Entry) -> dict[str, str]:
     return fields
 
 
+def _href(m: re.Match[str]) -> str:
+    url, text = m.group("url").strip(), m.group("text").strip()
+    return url if text in ("", url) else f"{text} ({url})"
+
+
+def _tex(text: str) -> str:
+    """latex_to_unicode, after what it leaves alone: a doubled accent backslash, a control space,
+    and `\\href{url}{text}`, whose braces it would drop, gluing the URL to its text."""
+    text = _CONTROL_SPACE.sub(" ", _DOUBLED_ACCENT.sub(r"\\", text))
+    return latex_to_unicode(_HREF.sub(_href, text))
+
+
 def _clean(text: str) -> str:
-    return one_line(latex_to_unicode(_DOUBLED_ACCENT.sub(r"\\", text)))
+    return one_line(_tex(text))
 
 
 def _paper(entry: Entry, source: Source) -> Paper:
@@ -188,7 +209,7 @@ def _paper(entry: Entry, source: Source) -> Paper:
     note = _clean(fields.get("note", ""))
     if note and is_only_arxiv(note):
         note = ""
-    abstract = tidy_paragraphs(latex_to_unicode(fields.get("abstract", "")))
+    abstract = tidy_paragraphs(_tex(fields.get("abstract", "")))
     code_urls, links = classify_urls(abstract)
     if note:
         note_code, _ = classify_urls(note)
@@ -225,9 +246,11 @@ def _paper(entry: Entry, source: Source) -> Paper:
 def _published(fields: dict[str, str], arxiv_id: str | None) -> dt.date:
     """The first day of the entry's month, or January 1 when it gives only a year.
 
-    BibTeX dates are a year and perhaps a month; a paper needs a day, and the first one of the
-    period keeps "since" filters from dropping it. ``year = {2023a}`` (a disambiguating letter) is
-    2023. With no year, a biblatex ``date`` field, then the month an arXiv id was issued in.
+    BibTeX dates are a year and perhaps a month, while a paper needs a day: the first one keeps
+    the paper inside any filter on its year (or month), and sorts it before the papers that
+    name a later day. A biblatex ``day`` field is used when present. ``year = {2023a}`` (a
+    disambiguating letter) is 2023. With no year: a biblatex ``date`` field, else the month an
+    arXiv id was issued in.
     """
     year_match = _YEAR.search(fields.get("year", ""))
     if year_match:
@@ -340,20 +363,33 @@ def find_arxiv_id(fields: dict[str, str]) -> tuple[str | None, str | None]:
 
 
 def arxiv_id_in_text(text: str) -> tuple[str, str | None] | None:
-    """The first arXiv id in `text` with "arxiv" shortly before it, and a ``[cs.LG]`` after it.
+    """The first arXiv id in `text` with "arxiv" shortly before it, and a ``[cs.LG]`` after it,
+    or the id of an arxiv.org abs/pdf link, whichever comes first.
 
     Requiring the word keeps page ranges and report numbers that look like ids from counting.
     """
+    found: list[tuple[int, str, str | None]] = []
     for m in ARXIV_ID_IN_TEXT_RE.finditer(text):
         before = text[max(0, m.start() - _ARXIV_WINDOW) : m.start()]
-        if not _ARXIV_NEAR.search(before):
-            continue
-        category = _CATEGORY_AFTER_ID.match(text[m.end() :])
-        return m.group("id"), category.group("cat") if category else None
-    return None
+        if _ARXIV_NEAR.search(before):
+            after = _CATEGORY_AFTER_ID.match(text[m.end() :])
+            found.append((m.start(), m.group("id"), after.group("cat") if after else None))
+            break
+    for m in _ARXIV_URL.finditer(text):
+        arxiv_id, _ = split_version(m.group("id"))
+        if is_arxiv_id(arxiv_id):
+            found.append((m.start(), arxiv_id, None))
+            break
+    if not found:
+        return None
+    _, arxiv_id, category = min(found)
+    return arxiv_id, category
 
 
 def is_only_arxiv(text: str) -> bool:
     """``arXiv preprint arXiv:2311.09735``, ``ArXiv:1802.02219 [stat.ML]``, an arxiv.org link:
     a pointer to arXiv rather than a venue, which the id already records."""
-    return bool(_ARXIV_NEAR.search(text)) and not _ARXIV_ONLY_WORDS.sub("", text).strip()
+    if not _ARXIV_NEAR.search(text):
+        return False
+    rest = ARXIV_ID_IN_TEXT_RE.sub(" ", _ARXIV_URL.sub(" ", text))
+    return not _ARXIV_ONLY_WORDS.sub("", rest).strip()

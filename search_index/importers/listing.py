@@ -1,114 +1,82 @@
 """The listing format: three lines a paper (header, title glued to authors, abstract).
 
-The header is a two-letter cs category, a date (`Sep 11, 2023` or, this year, `Jan 14`) and an
-optional `Code` flag. The title is followed by the authors with no separator at all, so the split
-is found where a name can start right after the title's last character and what follows reads as
-an author list. See `split_title_authors`.
+The header glues a two-letter cs category, a date (`Sep 11, 2023`, or `Jan 14` for the latest
+Jan 14 not after the reference date) and an optional `Code` flag: `CLSep 11, 2023Code`. The title
+is followed by the authors with no separator at all; `split_title_authors` finds the seam.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import os
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-from search_index.categories import LISTING_CODES
+import attrs
+
+from search_index.categories import normalize_category
 from search_index.ids import content_id
 from search_index.links import classify_urls
 from search_index.models import Paper, ParseError, Source
 from search_index.text import one_line
 
+NAME = "listing"
+
 _MONTHS = {
     name: number
     for number, names in enumerate(
         (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
+            ("Jan", "January"),
+            ("Feb", "February"),
+            ("Mar", "March"),
+            ("Apr", "April"),
+            ("May",),
+            ("Jun", "June"),
+            ("Jul", "July"),
+            ("Aug", "August"),
+            ("Sep", "Sept", "September"),
+            ("Oct", "October"),
+            ("Nov", "November"),
+            ("Dec", "December"),
         ),
         start=1,
     )
     for name in names
 }
+# Real month names only, longest first: a stray line must not pass for a header when the reader
+# resynchronises after a bad entry.
+_MONTH_PATTERN = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _HEADER = re.compile(
-    r"^(?P<cat>[A-Z]{2})\s*(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2})"
-    r"(?:,\s*(?P<year>\d{4}))?\s*(?P<code>Code)?$"
+    rf"(?P<cat>[A-Z]{{2}})\s*(?P<month>{_MONTH_PATTERN})\.?\s*(?P<day>\d{{1,2}})"
+    rf"(?:,\s*(?P<year>\d{{4}}))?\s*(?P<code>Code)?"
 )
-_ET_AL = re.compile(r",?\s+et\s+al\.?$")
-_AFFILIATION_SEPARATOR = " · "
-
-# Lowercase words that may stand inside (or start) a name.
-_PARTICLES = frozenset(
-    [
-        "van",
-        "von",
-        "der",
-        "den",
-        "de",
-        "del",
-        "della",
-        "dei",
-        "da",
-        "das",
-        "dos",
-        "du",
-        "la",
-        "le",
-        "di",
-        "ter",
-        "ten",
-        "zu",
-        "y",
-        "bin",
-        "ibn",
-        "al",
-        "el",
-        "af",
-        "av",
-    ]
-)
-# Beginnings after which a capital inside one word is normal in names: LeCun, McDonald, DeWitt.
-_CAMEL_PREFIXES = (
-    "Mc", "Mac", "De", "Di", "Du", "Da", "Le", "La", "Van", "Vander", "Von", "Fitz", "St", "Ten",
-    "Ter", "Al", "El",
-)  # fmt: skip
-_KNOWN_ORGANISATIONS = frozenset({"OpenAI", "DeepMind", "MosaicML", "HuggingFace", "NVIDIA"})
-_MAX_NAME_WORDS = 6
-
-
-NAME = "listing"
+_QUOTE_LIMIT = 60
 
 
 class _Bad(Exception):
-    """A reason an entry is rejected; becomes a ParseError with the entry's line."""
+    """Why an entry is rejected; becomes a ParseError at the entry's header line."""
 
 
 def sniff(path: Path, head: str) -> bool:
-    """Auto-detection: the first non-blank line is a listing header."""
+    """Auto-detection hook used by `search_index.importing`."""
     return looks_like_listing(head)
 
 
 def looks_like_listing(head: str) -> bool:
-    for line in head.lstrip("\ufeff").splitlines():
-        if line.strip():
-            return _HEADER.match(line.strip()) is not None
+    """True when the first non-blank line is a listing header, the one thing no other format has."""
+    for line in _lines(head):
+        if line:
+            return _HEADER.fullmatch(line) is not None
     return False
 
 
 def parse(
     path: str | os.PathLike[str], *, reference_date: dt.date | None = None
 ) -> Iterator[Paper | ParseError]:
+    """Papers and errors of a listing file, in file order."""
     file = Path(path)
     text = file.read_bytes().decode("utf-8", errors="replace")
     yield from parse_text(text, source_name=str(file), reference_date=reference_date)
@@ -117,72 +85,87 @@ def parse(
 def parse_text(
     text: str, *, source_name: str, reference_date: dt.date | None = None
 ) -> Iterator[Paper | ParseError]:
+    """Papers and errors of listing text; `source_name` is what error messages call it."""
     reference = reference_date or dt.date.today()
-    lines = [line.rstrip() for line in text.lstrip("\ufeff").splitlines()]
+    lines = _lines(text)
     i = 0
     while i < len(lines):
-        if not lines[i].strip():
+        if not lines[i]:
             i += 1
             continue
-        start = i
-        header = lines[i].strip()
-        if _HEADER.match(header) is None:
-            yield ParseError(Source(source_name, start + 1), f"unreadable header {header[:60]!r}")
+        source = Source(source_name, i + 1)
+        header = _HEADER.fullmatch(lines[i])
+        if header is None:
+            yield ParseError(source, f"unreadable header {_quote(lines[i])}")
             i = _next_header(lines, i + 1)
             continue
-        body, i = _entry_lines(lines, i + 1)
+        body, i = _entry_body(lines, i + 1)
         try:
-            yield _paper(header, body, reference, Source(source_name, start + 1))
+            yield _paper(header, body, reference, source)
         except _Bad as bad:
-            yield ParseError(Source(source_name, start + 1), str(bad))
+            yield ParseError(source, str(bad))
+
+
+def _lines(text: str) -> list[str]:
+    """Cleaned lines, numbered as an editor numbers them.
+
+    Split on newlines only: `str.splitlines` would also split at form feeds, NEL and U+2028, so a
+    hostile title could shift every later line number.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return [one_line(line) for line in text.split("\n")]
+
+
+def _quote(text: str) -> str:
+    return repr(text if len(text) <= _QUOTE_LIMIT else text[:_QUOTE_LIMIT] + "…")
 
 
 def _next_header(lines: list[str], i: int) -> int:
-    while i < len(lines) and _HEADER.match(lines[i].strip()) is None:
+    while i < len(lines) and _HEADER.fullmatch(lines[i]) is None:
         i += 1
     return i
 
 
-def _entry_lines(lines: list[str], i: int) -> tuple[list[str], int]:
-    """The (up to two) non-blank lines after a header; stops early at the next header."""
+def _entry_body(lines: list[str], i: int) -> tuple[list[str], int]:
+    """The title and abstract lines after a header, skipping blank lines.
+
+    Stops early at the next header so that an entry missing its abstract costs only itself.
+    """
     body: list[str] = []
     while i < len(lines) and len(body) < 2:
-        line = lines[i].strip()
-        if line:
-            if _HEADER.match(line) and body:
-                break  # an entry with a missing abstract: the next entry starts here
-            body.append(line)
+        if lines[i]:
+            if _HEADER.fullmatch(lines[i]):
+                break
+            body.append(lines[i])
         i += 1
     return body, i
 
 
-def _paper(header: str, body: list[str], reference: dt.date, source: Source) -> Paper:
-    m = _HEADER.match(header)
-    assert m is not None
-    category = LISTING_CODES.get(m.group("cat"))
+def _paper(header: re.Match[str], body: list[str], reference: dt.date, source: Source) -> Paper:
+    category = normalize_category(header["cat"])
     if category is None:
-        raise _Bad(f"unknown category code {m.group('cat')!r}")
-    published = _date(m.group("month"), int(m.group("day")), m.group("year"), reference)
+        raise _Bad(f"unknown category code {header['cat']!r}")
+    published = _date(header["month"], int(header["day"]), header["year"], reference)
     if not body:
-        raise _Bad("entry ends before its title and authors")
+        raise _Bad("entry ends before its title")
     if len(body) < 2:
         raise _Bad("entry ends before its abstract")
-    split = split_title_authors(one_line(body[0]))
-    if split is None:
-        raise _Bad(f"cannot tell the title from the authors in {body[0][:60]!r}")
-    title, authors, et_al, affiliation = split
-    abstract = one_line(body[1])
+    try:
+        split = split_title_authors(body[0])
+    except SplitError as error:
+        raise _Bad(str(error)) from None
+    abstract = body[1]
     code_urls, links = classify_urls(abstract)
     return Paper(
-        id=content_id(title, authors[0]),
-        title=title,
-        authors=authors,
-        et_al=et_al,
-        affiliation=affiliation,
+        id=content_id(split.title, split.authors[0]),
+        title=split.title,
+        authors=split.authors,
+        et_al=split.et_al,
+        affiliation=split.affiliation,
         categories=(category,),
         published=published,
         abstract=abstract,
-        has_code=m.group("code") is not None,
+        has_code=header["code"] is not None,
         code_urls=code_urls,
         links=links,
         source=source,
@@ -190,118 +173,304 @@ def _paper(header: str, body: list[str], reference: dt.date, source: Source) -> 
 
 
 def _date(month_name: str, day: int, year: str | None, reference: dt.date) -> dt.date:
-    month = _MONTHS.get(month_name.lower())
-    if month is None:
-        raise _Bad(f"unknown month {month_name!r}")
-    shown = f"{month_name} {day}" + (f", {year}" if year else "")
-    if year:
+    month = _MONTHS[month_name]
+    if year is not None:
         try:
             return dt.date(int(year), month, day)
         except ValueError:
-            raise _Bad(f"impossible date {shown}") from None
-    # The latest such day not after the reference date (Feb 29 looks back to a leap year).
-    for candidate_year in range(reference.year, reference.year - 8, -1):
+            raise _Bad(f"impossible date {month_name} {day}, {year}") from None
+    # A year-less date is the latest such day not after the reference date; eight years back
+    # always reaches a leap year, for Feb 29.
+    for candidate_year in range(reference.year, reference.year - 9, -1):
         try:
             candidate = dt.date(candidate_year, month, day)
         except ValueError:
             continue
         if candidate <= reference:
             return candidate
-    raise _Bad(f"impossible date {shown}")
+    raise _Bad(f"impossible date {month_name} {day}")
 
 
-# -- splitting the title from the authors ---------------------------------------------------
+# -- splitting the title from the authors -----------------------------------------------------
+#
+# The title's last character is immediately followed by the first author's first character, so
+# the seam is at a "candidate": an uppercase (or uncased-script) letter, or a lowercase name
+# particle followed by a space, right after a non-space character. The seam is the candidate
+# whose remainder reads as an author list. Every candidate before the seam carries the seam's
+# junction ("LLMsJohn", "SignalsOliver", "Mirage?Rylan") inside its first author, and such a word
+# is no name: a capital inside a word is allowed only after a known prefix (McDonald, LeCun).
+# Candidates after the seam fall inside authors' names, mostly inside a word that is itself a
+# valid name (the C of LeCun, the T of Goldfarb-Tarrant): those are "demoted" and tried last.
+# When two readings remain equally good the line is rejected rather than guessed.
 
 
-def split_title_authors(line: str) -> tuple[str, tuple[str, ...], bool, str | None] | None:
-    """(title, authors, et_al, affiliation), or None when no split reads as a title + names."""
-    affiliation = None
-    if _AFFILIATION_SEPARATOR in line:
-        line, affiliation = line.rsplit(_AFFILIATION_SEPARATOR, 1)
-        affiliation = affiliation.strip() or None
-    et_al = False
+@attrs.frozen
+class TitleAuthors:
+    title: str
+    authors: tuple[str, ...]
+    et_al: bool = False
+    affiliation: str | None = None
+
+
+class SplitError(ValueError):
+    """A title line with no confident split; the message says why, for the ParseError."""
+
+
+class _Kind(enum.Enum):
+    NAME = "name"  # Ahmadian, Goldfarb-Tarrant, D'souza, LeCun, Üstün
+    INITIAL = "initial"  # S., J.-P., A
+    PARTICLE = "particle"  # van, de, la
+    CAPS = "caps"  # AI in "Cohere For AI": only after another word
+    ORGANISATION = "organisation"  # OpenAI: a known word with odd capitals
+    UNCASED = "uncased"  # 李明: scripts without case
+    SUFFIX = "suffix"  # Jr., III
+    LOOSE = "loose"  # JoAnne: any capitalised word, tolerated in later authors only
+
+
+_PARTICLES = frozenset(
+    "van von der den de del della delle degli dei da das dos do du la le lo di ter ten te zu zur "
+    "y e bin ibn bint al el af av op".split()
+)
+# Particles that can open an author's name right after the title ("...Netsvan den Oord"). "al",
+# "el", "y" and the like end too many title words ("Neural", "Study") to be tried there.
+_OPENING_PARTICLES = frozenset(
+    "van von de del della da das dos du la le di ter ten zu".split()
+)
+# Beginnings after which a capital inside a word is normal in names.
+_CAMEL_PREFIXES = (
+    "Mc", "Mac", "De", "Des", "Del", "Della", "Di", "Du", "Da", "Le", "La", "Lo", "Van", "Vander",
+    "Von", "Fitz", "St", "Ten", "Ter", "Al", "El", "Ó", "Ní", "Mhic",
+)  # fmt: skip
+_ORGANISATIONS = frozenset(
+    "OpenAI DeepMind MosaicML HuggingFace NVIDIA EleutherAI BigScience BigCode LAION IBM "
+    "DeepSeek-AI xAI AI2 ServiceNow SambaNova AllenAI".split()
+)
+_SUFFIXES = frozenset("Jr. Jr Sr. Sr II III IV".split())
+_APOSTROPHES = "'’ʼ"
+_MAX_NAME_WORDS = 7
+_ET_AL = re.compile(r",?\s*\bet\s+al\b\.?$")
+_AFFILIATION = " · "
+_SOLID = frozenset({_Kind.NAME, _Kind.ORGANISATION, _Kind.UNCASED, _Kind.LOOSE})
+
+
+def split_title_authors(line: str) -> TitleAuthors:
+    """Split a title line into title, authors, `et al.` and affiliation; raise SplitError when no
+    reading is clearly the right one."""
+    line, affiliation = _take_affiliation(line.strip())
+    line, et_al = _take_et_al(line)
+    seam = _find_seam(line)
+    title = line[:seam].strip()
+    authors = tuple(name.strip() for name in line[seam:].split(","))
+    return TitleAuthors(title, authors, et_al, affiliation)
+
+
+def _take_affiliation(line: str) -> tuple[str, str | None]:
+    if _AFFILIATION not in line:
+        return line, None
+    rest, affiliation = line.rsplit(_AFFILIATION, 1)
+    return rest.rstrip(), affiliation.strip() or None
+
+
+def _take_et_al(line: str) -> tuple[str, bool]:
     m = _ET_AL.search(line)
-    if m:
-        et_al = True
-        line = line[: m.start()]
-    # Capitals first, earliest that reads as a name: later ones are inside the first name
-    # ("LLMsJohn" tries "LMsJohn", "MsJohn", then takes "John"). Lowercase particles ("van den
-    # Oord") only when no capital works, latest first: "al" inside "Neural" is no name's start.
-    upper = [i for i in _candidates(line) if line[i].isupper()]
-    particles = [i for i in _candidates(line) if not line[i].isupper()]
-    for i in [*upper, *reversed(particles)]:
-        title, names_text = line[:i], line[i:]
-        if not title.strip() or title[-1].isspace():
+    return (line[: m.start()].rstrip(), True) if m else (line, False)
+
+
+def _find_seam(line: str) -> int:
+    """Where the authors start: the best candidate, tier by tier."""
+    leading: list[tuple[int, bool]] = []  # (candidate, strict reading) in order
+    demoted: list[int] = []
+    particles: list[int] = []
+    for i, is_particle in _candidates(line):
+        if line[:i].rstrip().endswith("-") or not line[:i].strip():
+            continue  # "Pre-|Training" cuts a word, and a title is never empty
+        strict = _reads_as_authors(line[i:], lenient=False)
+        if not strict and not _reads_as_authors(line[i:], lenient=True):
             continue
-        names = tuple(n.strip() for n in names_text.split(","))
-        if _is_name(names[0], first=True) and all(_is_loose_name(n) for n in names[1:]):
-            return title.strip(), names, et_al, affiliation
-    return None
+        if is_particle:
+            particles.append(i)
+        elif _cuts_a_name(line, i):
+            demoted.append(i)
+        else:
+            leading.append((i, strict))
+    if leading:
+        return _pick_leading(line, leading)
+    if particles:
+        return _pick_particle(line, particles)
+    if len(demoted) == 1:
+        return demoted[0]
+    if demoted:
+        raise SplitError(f"title or authors? {_quote(line)} reads more than one way")
+    raise SplitError(f"cannot tell the title from the authors in {_quote(line)}")
 
 
-def _candidates(line: str) -> Iterator[int]:
-    """Positions where a name could start right after the title's last character."""
+def _pick_leading(line: str, leading: list[tuple[int, bool]]) -> int:
+    """The earliest reading wins when every author in it looks like a name.
+
+    A reading that needs a tolerated odd word in a later author ("JoAnne") wins only when it is
+    the sole reading: otherwise the odd word may be a title word glued to a name.
+    """
+    first, strict = leading[0]
+    if strict or len(leading) == 1:
+        return first
+    raise SplitError(f"title or authors? {_quote(line)} reads more than one way")
+
+
+def _pick_particle(line: str, particles: list[int]) -> int:
+    """The earliest particle reading whose first author holds no other particle reading.
+
+    "al Netsvan den Oord" (from "Neural Netsvan den Oord") is a well-formed name, but it contains
+    the reading "van den Oord"; a particle inside a later author ("Kelly" -> "y") comes after the
+    right reading and loses to it.
+    """
+    for i in particles:
+        first_author_end = line.find(",", i)
+        end = len(line) if first_author_end < 0 else first_author_end
+        if not any(i < j < end for j in particles):
+            return i
+    raise SplitError(f"title or authors? {_quote(line)} reads more than one way")
+
+
+def _candidates(line: str) -> Iterator[tuple[int, bool]]:
+    """(position, is a particle) wherever a name could start right after the title."""
     for i in range(1, len(line)):
-        if line[i - 1].isspace():
+        before, here = line[i - 1], line[i]
+        if before.isspace():
             continue
-        if line[i].isupper():
-            yield i
-        elif line[i].islower():
-            word = line[i:].split(" ", 1)[0]
-            if word in _PARTICLES and " " in line[i:]:
-                yield i
+        if here.isupper() or (_is_uncased_letter(here) and not _is_uncased_letter(before)):
+            yield i, False
+        elif here.islower() and _opens_with_particle(line, i):
+            yield i, True
 
 
-def _is_name(name: str, *, first: bool) -> bool:
+def _opens_with_particle(line: str, i: int) -> bool:
+    word, space, _ = line[i:].partition(" ")
+    if word in _OPENING_PARTICLES and space:
+        return True
+    # d'Alembert, l'Hôpital
+    return len(word) > 2 and word[0] in "dl" and word[1] in _APOSTROPHES and word[2].isupper()
+
+
+def _cuts_a_name(line: str, i: int) -> bool:
+    """Does the seam at `i` fall inside a word that is a name by itself (Le|Cun, Yi-|Chern), or
+    split an acronym's plural (LL|Msvan)?"""
+    start = line.rfind(" ", 0, i) + 1
+    end = line.find(" ", i)
+    word = line[start : len(line) if end < 0 else end].rstrip(",")
+    if _kind(word) in (_Kind.NAME, _Kind.INITIAL, _Kind.CAPS, _Kind.ORGANISATION):
+        return True
+    return line[i - 1].isupper() and line[i + 1 : i + 2] == "s"
+
+
+def _reads_as_authors(text: str, *, lenient: bool) -> bool:
+    """Is `text` a comma-separated list of names? The first must be a plausible name; later ones
+    may, when lenient, contain words with odd capitals."""
+    names = [name.strip() for name in text.split(",")]
+    if not _is_name(names[0], first_author=True, lenient=False):
+        return False
+    return all(_is_name(name, first_author=False, lenient=lenient) for name in names[1:])
+
+
+def _is_name(name: str, *, first_author: bool, lenient: bool) -> bool:
     words = name.split()
     if not 1 <= len(words) <= _MAX_NAME_WORDS:
         return False
-    if not any(w[0].isupper() for w in words):
+    kinds = [_kind(word, lenient=lenient) for word in words]
+    if any(kind is None for kind in kinds):
         return False
-    return all(_is_name_word(w, first_word=first and k == 0) for k, w in enumerate(words))
+    if kinds[0] in (_Kind.CAPS, _Kind.SUFFIX) or kinds[-1] in (_Kind.PARTICLE, _Kind.INITIAL):
+        return False
+    if first_author and kinds[0] is _Kind.LOOSE:
+        return False
+    if _Kind.SUFFIX in kinds[:-1] or not any(kind in _SOLID for kind in kinds):
+        return False
+    if kinds[0] is _Kind.PARTICLE:
+        # van den Oord, de la Cruz: particles first, then surnames, no initials.
+        return _Kind.INITIAL not in kinds
+    return True
 
 
-def _is_loose_name(name: str) -> bool:
-    """Later authors come after a clear separator, so they need only look like a name."""
-    words = name.split()
-    return 1 <= len(words) <= _MAX_NAME_WORDS + 2 and not any(c in name for c in ':;()[]?!"')
+def _kind(word: str, *, lenient: bool = False) -> _Kind | None:
+    if word in _ORGANISATIONS:
+        return _Kind.ORGANISATION
+    if word in _PARTICLES:
+        return _Kind.PARTICLE
+    if word in _SUFFIXES:
+        return _Kind.SUFFIX
+    letters = _base_letters(word)
+    if _is_initials(letters):
+        return _Kind.INITIAL
+    if _is_capitalised(letters):
+        return _Kind.NAME
+    if letters.isalpha() and not any(c.isupper() or c.islower() for c in letters):
+        return _Kind.UNCASED
+    if 2 <= len(letters) <= 5 and letters.isalpha() and letters.isupper():
+        return _Kind.CAPS
+    if lenient and _is_loose(letters):
+        return _Kind.LOOSE
+    return None
 
 
-def _is_name_word(word: str, *, first_word: bool) -> bool:
-    if word in _PARTICLES or word in _KNOWN_ORGANISATIONS:
-        return True
-    if re.fullmatch(r"(?:[^\W\d_]\.-?)+|[^\W\d_]", word) and word[0].isupper():
-        return True  # initials: "S.", "S.P.", "J.-P.", "A"
-    if not first_word and len(word) <= 5 and word.isupper() and word.isalpha():
-        return True  # "Cohere For AI"
-    return all(_is_name_part(part) for part in word.split("-"))
+def _base_letters(word: str) -> str:
+    """The word without combining marks, so that "Gallé" typed as e + U+0301 and Devanagari
+    vowel signs still count as letters."""
+    decomposed = unicodedata.normalize("NFD", word)
+    return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+
+
+def _is_uncased_letter(char: str) -> bool:
+    return char.isalpha() and not char.isupper() and not char.islower()
+
+
+def _is_initials(word: str) -> bool:
+    """A, S., S.P., J.-P., Ch.: an uppercase letter, or abbreviations each ending in a dot."""
+    if len(word) == 1:
+        return word.isupper()
+    if not word.endswith("."):
+        return False
+    return all(_is_abbreviation(part) for part in re.split(r"\.-?", word[:-1]))
+
+
+def _is_abbreviation(part: str) -> bool:
+    return 1 <= len(part) <= 2 and part.isalpha() and part[0].isupper() and part[1:] == part[1:].lower()
+
+
+def _is_capitalised(word: str) -> bool:
+    """Yi-Chern, Goldfarb-Tarrant, Hyun-woo, al-Hassan, O'Brien, McDonald."""
+    first, *rest = word.split("-")
+    if not (_is_name_part(first) or (rest and first in _PARTICLES)):
+        return False
+    return all(_is_name_part(part) or (part.isalpha() and part.islower()) for part in rest)
 
 
 def _is_name_part(part: str) -> bool:
-    if not part:
-        return False
-    for apostrophe in ("'", "’"):
+    for apostrophe in _APOSTROPHES:
         if apostrophe in part:
-            before, _, after = part.partition(apostrophe)
-            # D'souza, O'Brien, d'Alembert, L'Huillier
-            return (
-                1 <= len(before) <= 3
-                and before.isalpha()
-                and after.isalpha()
-                and (before[0].isupper() or after[0].isupper())
-            )
-    if not part.isalpha() or not part[0].isupper():
-        return False
-    rest = part[1:]
-    if not any(c.isupper() for c in rest):
+            return _is_apostrophe_name(*part.split(apostrophe, 1))
+    if _is_plain_capitalised(part):
         return True
-    for prefix in _CAMEL_PREFIXES:
-        tail = part[len(prefix) :]
-        if (
-            part.startswith(prefix)
-            and tail
-            and tail[0].isupper()
-            and not any(c.isupper() for c in tail[1:])
-        ):
-            return True
-    return False
+    return any(
+        part.startswith(prefix) and _is_plain_capitalised(part[len(prefix) :])
+        for prefix in _CAMEL_PREFIXES
+    )
+
+
+def _is_apostrophe_name(before: str, after: str) -> bool:
+    """D'souza, O'Brien, N'Diaye, d'Alembert, Dell'Amico."""
+    if not (1 <= len(before) <= 4 and before.isalpha() and after.isalpha()):
+        return False
+    if before[0].isupper() and before[1:] == before[1:].lower():
+        return after.islower() and len(before) == 1 or _is_plain_capitalised(after)
+    return before in ("d", "l") and _is_plain_capitalised(after)
+
+
+def _is_plain_capitalised(part: str) -> bool:
+    return part.isalpha() and part[0].isupper() and part[1:] == part[1:].lower() and (
+        len(part) == 1 or any(c.islower() for c in part[1:])
+    )
+
+
+def _is_loose(word: str) -> bool:
+    """Any capitalised run of letters with hyphens or apostrophes inside: JoAnne, DeepSeek-AI."""
+    parts = re.split(r"[-'’ʼ.]", word.rstrip("."))
+    return word[:1].isupper() and all(part.isalpha() for part in parts)

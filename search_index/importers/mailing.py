@@ -24,6 +24,10 @@ replacements and ``%%%---%%%`` ends the mail), and a hand-trimmed mail may have 
 
 The file is read line by line, so a mailbox of many digests needs no more memory than one entry.
 Anything outside entries (mail headers, the preamble, section markers) is skipped.
+
+arXiv's other texts in this layout read the same way: the pre-2007 listings (``Paper:`` ids,
+headers only, each entry closed by ``\\\\``) and the .abs record of a single paper (``From:`` and
+``Date (revised v2):`` lines, no trailer), which is why auto-detection names them "mailing" too.
 """
 
 from __future__ import annotations
@@ -50,7 +54,8 @@ _DELIMITER = "\\\\"
 _TRAILER = re.compile(r"^\\\\\s*\(")
 # The dashed line between entries and the %%--%% / %%%---%%% section markers.
 _SEPARATOR = re.compile(r"^(?:-{20,}|%%+-+%%.*)$")
-_ID_LINE = re.compile(r"^(?:arXiv|Paper):\s*(?P<id>\S*)(?P<rest>.*)$")
+# `arXiv:2601.15305 (*cross-listing*)`, and in digests before 2007 `Paper (*cross-listing*): id`.
+_ID_LINE = re.compile(r"^(?:arXiv|Paper)(?P<before>\s*\([^)]*\))?:\s*(?P<id>\S*)(?P<rest>.*)$")
 _FIELD = re.compile(r"^(?P<key>[A-Za-z][A-Za-z-]*(?: \([^)]*\))?):(?:\s+(?P<value>.*))?$")
 _REPLACED = re.compile(r"^replaced with revised version\s+(?P<date>.*)$", re.IGNORECASE)
 _DATE = re.compile(
@@ -63,9 +68,26 @@ _MONTHS = {
         start=1,
     )
 }
-_SNIFF_ENTRY = re.compile(r"^\\\\[ \t]*\r?\n(?:arXiv|Paper):[ \t]*\S", re.MULTILINE)
+_SNIFF_ENTRY = re.compile(
+    r"^\\\\[ \t]*\r?\n(?:arXiv|Paper)(?:[ \t]*\([^)\n]*\))?:[ \t]*\S", re.MULTILINE
+)
 _ET_AL = re.compile(r"^et\.?\s*al\.?$", re.IGNORECASE)
 _MARKER = re.compile(r"^[\d\s,;&*†‡]*(?:and[\d\s,;&*]*)*$")
+
+
+# Two things latex_to_unicode leaves alone: `e.g.\ the`, a space that ends no sentence, and
+# `\href{url}{text}`, whose braces it would drop, gluing the URL to its text.
+_CONTROL_SPACE = re.compile(r"(?<!\\)\\ ")
+_HREF = re.compile(r"\\href\s*\{(?P<url>[^{}]*)\}\s*\{(?P<text>[^{}]*)\}")
+
+
+def _href(m: re.Match[str]) -> str:
+    url, text = m.group("url").strip(), m.group("text").strip()
+    return url if text in ("", url) else f"{text} ({url})"
+
+
+def _tex(text: str) -> str:
+    return latex_to_unicode(_HREF.sub(_href, _CONTROL_SPACE.sub(" ", text)))
 
 
 class EntryKind(enum.Enum):
@@ -138,8 +160,17 @@ def parse(
 
 def parse_entries(path: str | os.PathLike[str]) -> Iterator[MailEntry | ParseError]:
     file = Path(path)
-    with file.open(encoding="utf-8", errors="replace", newline=None) as lines:
-        yield from iter_entries(lines, source_name=str(file))
+    with file.open("rb") as lines:
+        yield from iter_entries(map(_decode, lines), source_name=str(file))
+
+
+def _decode(line: bytes) -> str:
+    """UTF-8, else Latin-1, line by line: digests are ASCII, but a saved mail or an old record
+    may carry one Latin-1 name, which should read as itself and not as a replacement mark."""
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("latin-1")
 
 
 def iter_entries(lines: Iterable[str], *, source_name: str) -> Iterator[MailEntry | ParseError]:
@@ -199,7 +230,11 @@ def iter_entries(lines: Iterable[str], *, source_name: str) -> Iterator[MailEntr
         else:
             raw.abstract.append(line)
 
-    if raw is not None:
+    if raw is not None and state is _State.ABSTRACT and not any(map(str.strip, raw.abstract)):
+        # A header closed by its `\\` and no abstract: how entries of the pre-2007 listings
+        # end, the last one at the end of the file. Only a cut-off abstract is lost text.
+        yield _finish(raw, source_name)
+    elif raw is not None:
         where = f"arXiv:{_raw_id(raw)}: " if raw.id_line else ""
         yield ParseError(
             Source(source_name, raw.start),
@@ -260,7 +295,7 @@ def _entry(raw: _RawEntry, source: Source) -> MailEntry:
     arxiv_id, _version = split_version(m.group("id"))
     if not is_arxiv_id(arxiv_id):
         raise _Bad(f"not an arXiv id: {m.group('id')[:40]!r}")
-    cross_listed = "cross-list" in m.group("rest").casefold()
+    cross_listed = "cross-list" in f"{m.group('before')} {m.group('rest')}".casefold()
     if raw.problem is not None:
         line, reason = raw.problem
         raise _Bad(reason, line)
@@ -272,7 +307,7 @@ def _entry(raw: _RawEntry, source: Source) -> MailEntry:
     title_source = one_line(fields.get("title", ""))
     if not title_source:
         raise _Bad("entry has no title")
-    title = one_line(latex_to_unicode(title_source))
+    title = one_line(_tex(title_source))
     authors, et_al, affiliation = split_authors(fields.get("authors", ""))
     if not authors:
         raise _Bad("entry has no authors")
@@ -287,8 +322,9 @@ def _entry(raw: _RawEntry, source: Source) -> MailEntry:
         if date_text is None:
             raise _Bad("entry has no Date: line")
         published = _date(date_text)
-        revised = next((v for k, v in fields.items() if k.startswith("date (revised")), None)
-        updated = _date(revised) if revised else None
+        # `Date (revised v2):` lines appear in arXiv's .abs records, which share this layout.
+        revisions = [_date(v) for k, v in fields.items() if k.startswith("date (revised")]
+        updated = max(revisions, default=None)
 
     categories = tuple(
         dict.fromkeys(normalize_category(c) or c for c in fields.get("categories", "").split())
@@ -296,7 +332,7 @@ def _entry(raw: _RawEntry, source: Source) -> MailEntry:
     abstract = _abstract(raw.abstract)
     # Converted like the title: a citation escapes what it is given, so TeX left here would
     # come out as "Cap\textbackslash{}'o".
-    comments = one_line(latex_to_unicode(fields.get("comments", ""))) or None
+    comments = one_line(_tex(fields.get("comments", ""))) or None
     code_urls, links = classify_urls(abstract)
     if comments:
         comment_code, _ = classify_urls(comments)
@@ -317,7 +353,7 @@ def _entry(raw: _RawEntry, source: Source) -> MailEntry:
         code_urls=code_urls,
         links=tuple(u for u in links if u not in code_urls),
         doi=doi,
-        journal_ref=one_line(latex_to_unicode(fields.get("journal-ref", ""))) or None,
+        journal_ref=one_line(_tex(fields.get("journal-ref", ""))) or None,
         comments=comments,
         source=source,
     )
@@ -344,7 +380,7 @@ def _abstract(lines: list[str]) -> str:
             paragraphs.append(line)
         else:
             paragraphs[-1] += "\n" + line
-    return tidy_paragraphs(latex_to_unicode("\n\n".join(paragraphs)))
+    return tidy_paragraphs(_tex("\n\n".join(paragraphs)))
 
 
 # -- authors -------------------------------------------------------------------------------
@@ -357,7 +393,7 @@ def split_authors(text: str) -> tuple[tuple[str, ...], bool, str | None]:
     where arXiv authors put affiliations: ``A (1 and 2), B (1) ((1) MIT, (2) ETH)``. Footnote
     markers are dropped, affiliations gathered into one string, nicknames inside a name dropped.
     """
-    text = one_line(latex_to_unicode(text))
+    text = one_line(_tex(text))
     names: list[str] = []
     affiliations: list[str] = []
     et_al = False
@@ -375,15 +411,32 @@ def split_authors(text: str) -> tuple[tuple[str, ...], bool, str | None]:
 
 
 def _split_top_level(text: str) -> list[str]:
+    """Names at ", " and " and " outside parentheses, and after an affiliation that is followed
+    by another name with no comma between (older digests: ``A (Kitt Peak, NOAO) B (Arizona)``).
+    A one-word parenthesis inside a name is a nickname and splits nothing: ``Chun-Fu (Richard)
+    Chen``."""
     balanced = text.count("(") == text.count(")")
     parts: list[str] = []
-    depth = start = i = 0
+    depth = start = i = opened = 0
     while i < len(text):
         c = text[i]
         if balanced and c == "(":
+            if depth == 0:
+                opened = i
             depth += 1
         elif balanced and c == ")":
             depth = max(0, depth - 1)
+            after = text[i + 1 :].lstrip()
+            inner = text[opened + 1 : i].strip()
+            if (
+                depth == 0
+                and (" " in inner or "," in inner)
+                and not _MARKER.match(inner)
+                and after
+                and not after.startswith(("(", ",", "and "))
+            ):
+                parts.append(text[start : i + 1])
+                start = i + 1
         elif depth == 0:
             if c == ",":
                 parts.append(text[start:i])
