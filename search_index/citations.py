@@ -81,8 +81,9 @@ def bibtex(paper: Paper) -> str:
         ("title", "{" + _title_source(paper) + "}"),
         ("author", "{" + " and ".join(authors) + "}"),
         ("year", "{" + str(paper.published.year) + "}"),
-        ("month", _MONTHS[paper.published.month - 1]),
     ]
+    if paper.date_precision != "year":
+        fields.append(("month", _MONTHS[paper.published.month - 1]))
     if paper.journal_ref:
         fields.append(("journal", "{" + escape_latex(paper.journal_ref) + "}"))
     if paper.doi:

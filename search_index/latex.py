@@ -73,6 +73,7 @@ _KEEP_RE = re.compile(r"\\(?:" + _KEEP_ARGUMENT + r")\s*\{([^{}]*)\}")
 _FONT_SWITCH_RE = re.compile(r"\{\\(?:em|it|bf|rm|sf|tt|sc|sl|bfseries|itshape)\s+([^{}]*)\}")
 _SYMBOL_RE = re.compile(r"\\([A-Za-z]+)(?![A-Za-z])")
 _ESCAPED = re.compile(r"\\([%&#_$])")
+_HREF_RE = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 
 
 def _accent(m: re.Match[str]) -> str:
@@ -93,7 +94,8 @@ def latex_to_unicode(text: str) -> str:
     """Readable text from LaTeX source; commands it does not know are left as written."""
     if not any(mark in text for mark in ("\\", "$", "{", "~", "--", "``")):
         return text
-    out = _BRACED_ACCENT_RE.sub(r"\1", text)
+    out = _HREF_RE.sub(r"\2", text)  # the link text; the URL is the importer's business
+    out = _BRACED_ACCENT_RE.sub(r"\1", out)
     out = _ACCENT_RE.sub(_accent, out)
     out = _LETTER_RE.sub(lambda m: _LETTERS[m.group(1)], out)
     for _ in range(3):  # nested \emph{\textbf{x}}
@@ -104,7 +106,10 @@ def latex_to_unicode(text: str) -> str:
     out = _ESCAPED.sub(r"\1", out)  # after the delimiters, so \$5 stays a dollar
     out = out.replace("\\ ", " ")  # a control space
     out = out.replace("---", "—").replace("--", "–").replace("``", "“").replace("''", "”")
-    out = re.sub(r"(?<!\\)~", " ", out)  # a tie is a space
+    # A tie is a space ("Fig.~3", "et~al."), but in plain-text abstracts "~" before a number
+    # means "about" (z~2.56, ~100 GeV) and stays.
+    out = re.sub(r"(?<!\\)(?<![.])~(?=\s*[\d.])", "\x00", out)
+    out = re.sub(r"(?<!\\)~", " ", out).replace("\x00", "~")
     out = re.sub(r"(?<!\\)[{}]", "", out)  # grouping braces ({LLMs}) protect case in BibTeX only
     out = out.replace("\\\\", " ")
     return re.sub(r"[ \t]{2,}", " ", out)

@@ -71,12 +71,18 @@ def merge(old: Paper, new: Paper) -> Paper:
         authors=authors,
         et_al=et_al,
         published=min(old.published, new.published),
+        date_precision=_precision(old, new),
         updated=max(updates) if updates else None,
         has_code=old.has_code or new.has_code,
         code_urls=tuple(dict.fromkeys(newer.code_urls + older.code_urls)),
         citation_key=old.citation_key or new.citation_key,
         **fields,
     )
+
+
+def _precision(old: Paper, new: Paper) -> str:
+    earliest = old if old.published <= new.published else new
+    return earliest.date_precision
 
 
 def same_paper(a: Paper, b: Paper) -> bool:

@@ -61,6 +61,9 @@ class Paper:
     source: Source | None = None
     citation_key: str | None = None
     """Unique within a library; assigned when the paper is stored."""
+    date_precision: str = "day"
+    """"day", "month" or "year": how much of `published` the source really gave. BibTeX often
+    has only a year; citations must not invent a month, nor the screen a day."""
     title_tex: str | None = None
     """The title as the source wrote it, LaTeX included, when that differs from `title`:
     citations want `$\\lambda$`, the screen wants λ."""
@@ -68,6 +71,12 @@ class Paper:
     @property
     def primary_category(self) -> str | None:
         return self.categories[0] if self.categories else None
+
+    @property
+    def published_text(self) -> str:
+        """The published date to as much precision as is known: 2024-02-22, 2024-02 or 2024."""
+        text = self.published.isoformat()
+        return {"year": text[:4], "month": text[:7]}.get(self.date_precision, text)
 
     @property
     def arxiv_id(self) -> str | None:

@@ -324,7 +324,7 @@ def _summary(paper: Paper, number: int | None) -> str:
     """Three lines of at most 80 columns: title, authors and facts, ids."""
     indent = "    " if number is not None else ""
     first = f"{number:>2}. " if number is not None else ""
-    facts = [paper.published.isoformat(), *paper.categories[:3]]
+    facts = [paper.published_text, *paper.categories[:3]]
     if paper.has_code or paper.code_urls:
         facts.append("code")
     lines = [
@@ -350,7 +350,7 @@ def _show(service: SearchService, args: argparse.Namespace) -> int:
             "Categories",
             ", ".join(f"{c} ({category_name(c) or 'unknown'})" for c in paper.categories),
         ),
-        ("Published", paper.published.isoformat()),
+        ("Published", paper.published_text),
         ("Updated", paper.updated.isoformat() if paper.updated else ""),
         ("Id", paper.id),
         ("Key", paper.citation_key or ""),

@@ -41,7 +41,7 @@ def result_row(hit: SearchHit, *, marked: bool = False) -> Content:
     """Two lines for the results list: title, then authors, date, categories, code."""
     paper = hit.paper
     title = highlighted(paper.title, hit.title_spans)
-    facts = [paper.published.isoformat(), *paper.categories[:2]]
+    facts = [paper.published_text, *paper.categories[:2]]
     meta = Content.assemble(
         (authors_line(paper), "dim"),
         ("  ", ""),

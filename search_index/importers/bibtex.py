@@ -200,7 +200,7 @@ def _paper(entry: Entry, source: Source) -> Paper:
     authors, et_al = split_names(names)
 
     arxiv_id, arxiv_category = find_arxiv_id(fields)
-    published = _published(fields, arxiv_id)
+    published, precision = _published(fields, arxiv_id)
 
     journal_source = fields.get("journal") or fields.get("booktitle") or ""
     journal = _clean(journal_source)
@@ -231,6 +231,7 @@ def _paper(entry: Entry, source: Source) -> Paper:
         authors=authors,
         et_al=et_al,
         published=published,
+        date_precision=precision,
         abstract=abstract,
         categories=tuple(categories),
         code_urls=code_urls,
@@ -243,8 +244,9 @@ def _paper(entry: Entry, source: Source) -> Paper:
     )
 
 
-def _published(fields: dict[str, str], arxiv_id: str | None) -> dt.date:
-    """The first day of the entry's month, or January 1 when it gives only a year.
+def _published(fields: dict[str, str], arxiv_id: str | None) -> tuple[dt.date, str]:
+    """The first day of the entry's month, or January 1 when it gives only a year, and how
+    precise that is (day, month or year), so that nothing downstream invents a month.
 
     BibTeX dates are a year and perhaps a month, while a paper needs a day: the first one keeps
     the paper inside any filter on its year (or month), and sorts it before the papers that
@@ -257,15 +259,19 @@ def _published(fields: dict[str, str], arxiv_id: str | None) -> dt.date:
         year = int(year_match.group(1))
         month = _month(fields.get("month", ""))
         day = _day(fields.get("day", ""), year, month)
-        return dt.date(year, month, day)
+        has_month = bool(fields.get("month", "").strip())
+        precision = "day" if fields.get("day", "").strip() else "month" if has_month else "year"
+        return dt.date(year, month, day), precision
     iso = _ISO_DATE.match(fields.get("date", ""))
     if iso:
+        precision = "day" if iso["day"] else "month" if iso["month"] else "year"
         try:
-            return dt.date(int(iso["year"]), int(iso["month"] or 1), int(iso["day"] or 1))
+            published = dt.date(int(iso["year"]), int(iso["month"] or 1), int(iso["day"] or 1))
         except ValueError:
             raise _Bad(f"impossible date {fields['date'][:30]!r}") from None
+        return published, precision
     if arxiv_id and re.match(r"^\d{4}\.", arxiv_id):
-        return dt.date(2000 + int(arxiv_id[:2]), int(arxiv_id[2:4]), 1)
+        return dt.date(2000 + int(arxiv_id[:2]), int(arxiv_id[2:4]), 1), "month"
     if "year" in fields:
         raise _Bad(f"unreadable year {one_line(fields['year'])[:30]!r}")
     raise _Bad("no year")

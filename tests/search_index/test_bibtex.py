@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -366,3 +367,19 @@ def test_arxiv_only_journals() -> None:
     assert is_only_arxiv("ArXiv:1802.02219 [stat.ML]")
     assert not is_only_arxiv("Journal of Machine Learning Research")
     assert not is_only_arxiv("Workshop on arXiv Tools 2020")
+
+
+def test_a_year_only_entry_cites_without_inventing_a_month(tmp_path: Path) -> None:
+    from search_index import Style, cite
+
+    path = tmp_path / "year.bib"
+    path.write_text(
+        "@article{a, title={Only a Year}, author={Lee, Ann}, year={2019}, journal={J}}\n"
+        "@article{b, title={With a Month}, author={Lee, Ann}, year={2019}, month=mar, journal={J}}\n"
+    )
+    by_title = {p.title: p for p in bibtex.parse(path) if isinstance(p, Paper)}
+    year_only, with_month = by_title["Only a Year"], by_title["With a Month"]
+    assert year_only.date_precision == "year" and year_only.published_text == "2019"
+    assert with_month.date_precision == "month" and with_month.published_text == "2019-03"
+    assert "month" not in cite(year_only, Style.BIBTEX)
+    assert re.search(r"month\s+= mar,", cite(with_month, Style.BIBTEX))

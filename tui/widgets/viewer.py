@@ -52,7 +52,7 @@ class AbstractViewer(VerticalScroll):
             rows.append(_row("Affiliation", paper.affiliation))
         if paper.categories:
             rows.append(_row("Categories", categories_text(paper)))
-        dates = paper.published.isoformat()
+        dates = paper.published_text
         if paper.updated and paper.updated != paper.published:
             dates += f" (updated {paper.updated.isoformat()})"
         rows.append(_row("Published", dates))
