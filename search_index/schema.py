@@ -13,6 +13,10 @@ from whoosh.analysis import (
 )
 from whoosh.support.charset import accent_map
 
+from search_index import whoosh_patches
+
+whoosh_patches.apply()
+
 # Bump when a field changes. The index name carries it, so an index written by another version
 # is never opened with the wrong schema: it is rebuilt from its stored records instead.
 SCHEMA_VERSION = 1
