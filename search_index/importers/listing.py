@@ -7,6 +7,7 @@ is followed by the authors with no separator at all; `split_title_authors` finds
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import enum
 import os
@@ -197,11 +198,15 @@ def _date(month_name: str, day: int, year: str | None, reference: dt.date) -> dt
 # the seam is at a "candidate": an uppercase (or uncased-script) letter, or a lowercase name
 # particle followed by a space, right after a non-space character. The seam is the candidate
 # whose remainder reads as an author list. Every candidate before the seam carries the seam's
-# junction ("LLMsJohn", "SignalsOliver", "Mirage?Rylan") inside its first author, and such a word
-# is no name: a capital inside a word is allowed only after a known prefix (McDonald, LeCun).
-# Candidates after the seam fall inside authors' names, mostly inside a word that is itself a
-# valid name (the C of LeCun, the T of Goldfarb-Tarrant): those are "demoted" and tried last.
-# When two readings remain equally good the line is rejected rather than guessed.
+# junction ("LLMsJohn", "SignalsOliver", "Mirage?Rylan") inside its authors, and such a word is
+# no name: a capital inside a word is allowed only after a known prefix (McDonald, LeCun) or
+# between romanised name syllables (HongSheng). Candidates after the seam fall inside names,
+# mostly inside a word that is a name by itself (the C of LeCun, the T of Goldfarb-Tarrant).
+#
+# So candidates are tried in tiers: (1) capitals not inside a name word, earliest first;
+# (2) lowercase particles ("...Datavan der Maaten"); (3) capitals inside a name word, when only
+# one of them reads. A run of capitals is never split ("DELPH|I Collaboration"). When two readings
+# remain equally good the line is rejected rather than guessed.
 
 
 @attrs.frozen
@@ -227,27 +232,115 @@ class _Kind(enum.Enum):
     LOOSE = "loose"  # JoAnne: any capitalised word, tolerated in later authors only
 
 
-_PARTICLES = frozenset(
-    "van von der den de del della delle degli dei da das dos do du la le lo di ter ten te zu zur "
-    "y e bin ibn bint al el af av op".split()
-)
-# Particles that can open an author's name right after the title ("...Netsvan den Oord"). "al",
+_PARTICLES = frozenset({
+    "van", "von", "der", "den", "de", "del", "della", "delle", "degli", "dei", "da", "das", "dos",
+    "do", "du", "la", "le", "lo", "di", "ter", "ten", "te", "zu", "zur", "y", "e", "bin", "ibn",
+    "bint", "al", "el", "af", "av", "op",
+})  # fmt: skip
+# Particles that can open an author's name right after the title ("...Graphsvan Dijk"). "al",
 # "el", "y" and the like end too many title words ("Neural", "Study") to be tried there.
-_OPENING_PARTICLES = frozenset(
-    "van von de del della da das dos du la le di ter ten zu".split()
-)
+_OPENING_PARTICLES = frozenset({
+    "van", "von", "de", "del", "della", "da", "das", "dos", "du", "la", "le", "di", "ter", "ten",
+    "zu",
+})  # fmt: skip
 # Beginnings after which a capital inside a word is normal in names.
 _CAMEL_PREFIXES = (
     "Mc", "Mac", "De", "Des", "Del", "Della", "Di", "Du", "Da", "Le", "La", "Lo", "Van", "Vander",
     "Von", "Fitz", "St", "Ten", "Ter", "Al", "El", "Ó", "Ní", "Mhic",
+    # Persian compound given names: MohammadTaghi, AmirHossein, AliReza.
+    "Mohammad", "Mohammed", "Muhammad", "Mohamad", "Amir", "Ali", "Seyed", "Seyyed", "Abdol",
+    "Abdul", "Gholam",
+    # Hebrew and Arabic patronymics: BenZvi, AbuBakr.
+    "Ben", "Abu",
+)  # fmt: skip
+# Syllables of romanised Chinese (pinyin, Wade-Giles), Korean and Cantonese given names, which are
+# often written in CamelCase: HongSheng, WooSeok, KaHou. A word made only of these is a name;
+# "SimMerge" or "SignalsOliver" is not.
+_PINYIN_FINALS = {
+    "": "a o e ai ei ao ou an en ang eng er",
+    "b": "a o ai ei ao an en ang eng i ie iao ian in ing u",
+    "p": "a o ai ei ao ou an en ang eng i ie iao ian in ing u",
+    "m": "a o e ai ei ao ou an en ang eng i ie iao iu ian in ing u",
+    "f": "a o ei ou an en ang eng u",
+    "d": "a e ai ei ao ou an en ang eng ong i ia ie iao iu ian ing u uo ui uan un",
+    "t": "a e ai ao ou an ang eng ong i ie iao ian ing u uo ui uan un",
+    "n": "a e ai ei ao ou an en ang eng ong i ie iao iu ian in iang ing u uo uan v ve",
+    "l": "a e ai ei ao ou an ang eng ong i ia ie iao iu ian in iang ing u uo uan un v ve",
+    "g": "a e ai ei ao ou an en ang eng ong u ua uo uai ui uan un uang",
+    "k": "a e ai ei ao ou an en ang eng ong u ua uo uai ui uan un uang",
+    "h": "a e ai ei ao ou an en ang eng ong u ua uo uai ui uan un uang",
+    "j": "i ia ie iao iu ian in iang ing iong u ue uan un",
+    "q": "i ia ie iao iu ian in iang ing iong u ue uan un",
+    "x": "i ia ie iao iu ian in iang ing iong u ue uan un",
+    "zh": "a e ai ei ao ou an en ang eng ong i u ua uo uai ui uan un uang",
+    "ch": "a e ai ao ou an en ang eng ong i u ua uo uai ui uan un uang",
+    "sh": "a e ai ei ao ou an en ang eng i u ua uo uai ui uan un uang",
+    "r": "e ao ou an en ang eng ong i u ua uo ui uan un",
+    "z": "a e ai ei ao ou an en ang eng ong i u uo ui uan un",
+    "c": "a e ai ao ou an en ang eng ong i u uo ui uan un",
+    "s": "a e ai ao ou an en ang eng ong i u uo ui uan un",
+    "y": "a e ao ou an in ang ing ong i u ue uan un",
+    "w": "a o ai ei an en ang eng u",
+}
+_OTHER_SYLLABLES = (
+    # Wade-Giles and Taiwanese spellings
+    "hsi hsia hsieh hsiao hsiu hsien hsin hsiang hsing hsiung hsu hsueh hsuan hsun chih chia",
+    "chieh chiao chiu chien chin chiang ching chiung chueh tzu tsu tsai tsao tsou tsan tsen",
+    "tsang tseng tsung tso tsui tsuan tsun ssu szu kuo kuei kuan kun kuang jui jen jung yung yen",
+    "yeh yuan yun shih",
+    # Korean
+    "ae bae baek beom bo bok bong byeong byung byeoung chae chan cheol chul cheon chi choi chong",
+    "chung dae dal deok do doo eon eun gi gil gu gun gwang gyu ha hae han hee heon ho hoon hong",
+    "hun hwa hwan hye hyo hyuk hyun hyeon hyung hyeong il im in jae jeong je ji jin jo jong joo",
+    "ju joon ka keun ki kil kook kwan kwang kyu kyung kyoung gyeong mi min mo mok moon mun myung",
+    "myeong na nam ok pil ra rae ri rim ryu sa seo seok suk seon seong sung seung so sol son soo",
+    "sook soon tae uk ung won woo wook ya yeol yeon yeop yong yoo yoon yul young yeong",
+    # Cantonese
+    "hou wai kit wing yiu kwok siu hoi pui cheuk tsz lok sze kin fai",
+)
+_NAME_SYLLABLES = frozenset(
+    [initial + final for initial, finals in _PINYIN_FINALS.items() for final in finals.split()]
+    + [syllable for group in _OTHER_SYLLABLES for syllable in group.split()]
+)
+# Last words that make a group of an author whose name opens with an acronym: CLEO Collaboration.
+_GROUP_WORDS = frozenset(
+    {"Collaboration", "Collaborations", "Consortium", "Team", "Group", "Project", "Lab", "Labs",
+     "Research", "Inc.", "Initiative", "Alliance", "Survey"}
 )  # fmt: skip
 _ORGANISATIONS = frozenset(
-    "OpenAI DeepMind MosaicML HuggingFace NVIDIA EleutherAI BigScience BigCode LAION IBM "
-    "DeepSeek-AI xAI AI2 ServiceNow SambaNova AllenAI".split()
+    [
+        "OpenAI",
+        "DeepMind",
+        "MosaicML",
+        "HuggingFace",
+        "NVIDIA",
+        "EleutherAI",
+        "BigScience",
+        "BigCode",
+        "LAION",
+        "IBM",
+        "DeepSeek-AI",
+        "xAI",
+        "AI2",
+        "ServiceNow",
+        "SambaNova",
+        "AllenAI",
+    ]
 )
-_SUFFIXES = frozenset("Jr. Jr Sr. Sr II III IV".split())
+_SUFFIXES = frozenset(["Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"])
 _APOSTROPHES = "'’ʼ"
+# Before an apostrophe: one capital (O'Brien, D'souza) or one of these (d'Alembert, Dell'Amico).
+_APOSTROPHE_PREFIXES = frozenset({"d", "l", "Dell", "Dall", "Sant", "Nell"})
+# Arabic and Hebrew articles glued by a hyphen: al-Khwarizmi, el-Sayed, ben-David.
+_HYPHEN_ARTICLES = frozenset(
+    {"al", "el", "ad", "ar", "as", "ash", "az", "abu", "ben", "bin", "ibn"}
+)
 _MAX_NAME_WORDS = 7
+_MAX_NAME_CHARS = 120
+_MAX_WORD_CHARS = 40
+# Every candidate is read to the end of the line, so the work grows with the square of its length:
+# a bound keeps a hostile file from stalling an import. Real lines stay under 1,000 characters.
+_MAX_LINE = 5000
 _ET_AL = re.compile(r",?\s*\bet\s+al\b\.?$")
 _AFFILIATION = " · "
 _SOLID = frozenset({_Kind.NAME, _Kind.ORGANISATION, _Kind.UNCASED, _Kind.LOOSE})
@@ -256,6 +349,8 @@ _SOLID = frozenset({_Kind.NAME, _Kind.ORGANISATION, _Kind.UNCASED, _Kind.LOOSE})
 def split_title_authors(line: str) -> TitleAuthors:
     """Split a title line into title, authors, `et al.` and affiliation; raise SplitError when no
     reading is clearly the right one."""
+    if len(line) > _MAX_LINE:
+        raise SplitError(f"title line of {len(line)} characters is too long to be one")
     line, affiliation = _take_affiliation(line.strip())
     line, et_al = _take_et_al(line)
     seam = _find_seam(line)
@@ -281,11 +376,12 @@ def _find_seam(line: str) -> int:
     leading: list[tuple[int, bool]] = []  # (candidate, strict reading) in order
     demoted: list[int] = []
     particles: list[int] = []
+    readings = _Readings(line)
     for i, is_particle in _candidates(line):
-        if line[:i].rstrip().endswith("-") or not line[:i].strip():
+        if line[i - 1] == "-" or not line[:i].strip() or _cuts_an_acronym(line, i):
             continue  # "Pre-|Training" cuts a word, and a title is never empty
-        strict = _reads_as_authors(line[i:], lenient=False)
-        if not strict and not _reads_as_authors(line[i:], lenient=True):
+        strict, loose = readings.at(i)
+        if not loose:
             continue
         if is_particle:
             particles.append(i)
@@ -319,9 +415,9 @@ def _pick_leading(line: str, leading: list[tuple[int, bool]]) -> int:
 def _pick_particle(line: str, particles: list[int]) -> int:
     """The earliest particle reading whose first author holds no other particle reading.
 
-    "al Netsvan den Oord" (from "Neural Netsvan den Oord") is a well-formed name, but it contains
-    the reading "van den Oord"; a particle inside a later author ("Kelly" -> "y") comes after the
-    right reading and loses to it.
+    In "Learning to Decode Graphsvan Dijk", "de Graphsvan Dijk" is a well-formed name, but it
+    contains the reading "van Dijk"; a particle inside a later author ("Ivan" -> "van") comes
+    after the right reading and loses to it.
     """
     for i in particles:
         first_author_end = line.find(",", i)
@@ -347,13 +443,27 @@ def _opens_with_particle(line: str, i: int) -> bool:
     word, space, _ = line[i:].partition(" ")
     if word in _OPENING_PARTICLES and space:
         return True
+    article, hyphen, rest = word.partition("-")
+    if article in _HYPHEN_ARTICLES and hyphen and rest[:1].isupper():
+        return True
     # d'Alembert, l'Hôpital
     return len(word) > 2 and word[0] in "dl" and word[1] in _APOSTROPHES and word[2].isupper()
 
 
+def _cuts_an_acronym(line: str, i: int) -> bool:
+    """DELPH|I Collaboration, LIG|O Scientific: a run of capitals is never split between the title
+    and a name that opens with an acronym or a bare initial."""
+    if not line[i - 1].isupper():
+        return False
+    word = line[i:].split(" ", 1)[0].rstrip(",")
+    return len(word) == 1 or (word.isalpha() and word.isupper())
+
+
 def _cuts_a_name(line: str, i: int) -> bool:
-    """Does the seam at `i` fall inside a word that is a name by itself (Le|Cun, Yi-|Chern), or
-    split an acronym's plural (LL|Msvan)?"""
+    """Does the seam at `i` fall inside a word that is a name by itself (Le|Cun, Yi-|Chern), just
+    after an apostrophe (d'|Alembert), or inside an acronym's plural (LL|Msvan)?"""
+    if line[i - 1] in _APOSTROPHES:
+        return True
     start = line.rfind(" ", 0, i) + 1
     end = line.find(" ", i)
     word = line[start : len(line) if end < 0 else end].rstrip(",")
@@ -362,23 +472,49 @@ def _cuts_a_name(line: str, i: int) -> bool:
     return line[i - 1].isupper() and line[i + 1 : i + 2] == "s"
 
 
-def _reads_as_authors(text: str, *, lenient: bool) -> bool:
-    """Is `text` a comma-separated list of names? The first must be a plausible name; later ones
-    may, when lenient, contain words with odd capitals."""
-    names = [name.strip() for name in text.split(",")]
-    if not _is_name(names[0], first_author=True, lenient=False):
-        return False
-    return all(_is_name(name, first_author=False, lenient=lenient) for name in names[1:])
+class _Readings:
+    """Whether the rest of a line, from a candidate on, reads as a list of names.
+
+    The first author must be a plausible name; later ones may, in the lenient reading, contain
+    words with odd capitals. Candidates between the same two commas share their later authors,
+    so those are judged once per comma, from the end: the work stays linear in the line.
+    """
+
+    def __init__(self, line: str) -> None:
+        self._line = line
+        self._commas = [m.start() for m in re.finditer(",", line)]
+        names = [name.strip() for name in line.split(",")[1:]]
+        # _strict[k] / _loose[k]: every name after the k-th comma (0-based) reads as a name.
+        self._strict = [True] * (len(names) + 1)
+        self._loose = [True] * (len(names) + 1)
+        for k in range(len(names) - 1, -1, -1):
+            name = names[k]
+            self._strict[k] = self._strict[k + 1] and _is_name(
+                name, first_author=False, lenient=False
+            )
+            self._loose[k] = self._loose[k + 1] and _is_name(name, first_author=False, lenient=True)
+
+    def at(self, i: int) -> tuple[bool, bool]:
+        """(strict, lenient) reading of the authors starting at position `i`."""
+        k = bisect.bisect_left(self._commas, i)  # commas before i; the first author ends at k
+        end = self._commas[k] if k < len(self._commas) else len(self._line)
+        if not _is_name(self._line[i:end].strip(), first_author=True, lenient=False):
+            return False, False
+        return self._strict[k], self._loose[k]
 
 
 def _is_name(name: str, *, first_author: bool, lenient: bool) -> bool:
+    if len(name) > _MAX_NAME_CHARS:
+        return False  # also keeps a candidate's check cheap on a long line
     words = name.split()
     if not 1 <= len(words) <= _MAX_NAME_WORDS:
         return False
     kinds = [_kind(word, lenient=lenient) for word in words]
     if any(kind is None for kind in kinds):
         return False
-    if kinds[0] in (_Kind.CAPS, _Kind.SUFFIX) or kinds[-1] in (_Kind.PARTICLE, _Kind.INITIAL):
+    if kinds[0] is _Kind.SUFFIX or kinds[-1] is _Kind.PARTICLE:
+        return False
+    if kinds[0] is _Kind.CAPS and not _acronym_may_open(words, first_author=first_author):
         return False
     if first_author and kinds[0] is _Kind.LOOSE:
         return False
@@ -390,7 +526,15 @@ def _is_name(name: str, *, first_author: bool, lenient: bool) -> bool:
     return True
 
 
+def _acronym_may_open(words: list[str], *, first_author: bool) -> bool:
+    """ "CLEO Collaboration" anywhere; "JM Thomas", "ANK Zaman" (initials without dots) only after
+    the first author, where no title can be glued to them."""
+    return words[-1] in _GROUP_WORDS or (not first_author and len(words[0]) <= 3)
+
+
 def _kind(word: str, *, lenient: bool = False) -> _Kind | None:
+    if len(word) > _MAX_WORD_CHARS:
+        return None
     if word in _ORGANISATIONS:
         return _Kind.ORGANISATION
     if word in _PARTICLES:
@@ -400,11 +544,11 @@ def _kind(word: str, *, lenient: bool = False) -> _Kind | None:
     letters = _base_letters(word)
     if _is_initials(letters):
         return _Kind.INITIAL
-    if _is_capitalised(letters):
+    if _is_capitalised(letters) or _is_glued_initials(letters):
         return _Kind.NAME
     if letters.isalpha() and not any(c.isupper() or c.islower() for c in letters):
         return _Kind.UNCASED
-    if 2 <= len(letters) <= 5 and letters.isalpha() and letters.isupper():
+    if 2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper():
         return _Kind.CAPS
     if lenient and _is_loose(letters):
         return _Kind.LOOSE
@@ -431,14 +575,25 @@ def _is_initials(word: str) -> bool:
     return all(_is_abbreviation(part) for part in re.split(r"\.-?", word[:-1]))
 
 
+def _is_glued_initials(word: str) -> bool:
+    """M.Hadi, N.Zhang: initials written without the space before the name."""
+    head, dot, tail = word.rpartition(".")
+    return bool(dot) and _is_initials(head + dot) and len(tail) > 1 and _is_plain_capitalised(tail)
+
+
 def _is_abbreviation(part: str) -> bool:
-    return 1 <= len(part) <= 2 and part.isalpha() and part[0].isupper() and part[1:] == part[1:].lower()
+    return (
+        1 <= len(part) <= 2
+        and part.isalpha()
+        and part[0].isupper()
+        and part[1:] == part[1:].lower()
+    )
 
 
 def _is_capitalised(word: str) -> bool:
     """Yi-Chern, Goldfarb-Tarrant, Hyun-woo, al-Hassan, O'Brien, McDonald."""
     first, *rest = word.split("-")
-    if not (_is_name_part(first) or (rest and first in _PARTICLES)):
+    if not (_is_name_part(first) or (rest and first in _PARTICLES | _HYPHEN_ARTICLES)):
         return False
     return all(_is_name_part(part) or (part.isalpha() and part.islower()) for part in rest)
 
@@ -447,7 +602,7 @@ def _is_name_part(part: str) -> bool:
     for apostrophe in _APOSTROPHES:
         if apostrophe in part:
             return _is_apostrophe_name(*part.split(apostrophe, 1))
-    if _is_plain_capitalised(part):
+    if _is_plain_capitalised(part) or _is_syllabic(part):
         return True
     return any(
         part.startswith(prefix) and _is_plain_capitalised(part[len(prefix) :])
@@ -456,17 +611,35 @@ def _is_name_part(part: str) -> bool:
 
 
 def _is_apostrophe_name(before: str, after: str) -> bool:
-    """D'souza, O'Brien, N'Diaye, d'Alembert, Dell'Amico."""
+    """D'souza, O'Brien, N'Diaye, d'Alembert, Dell'Amico, Sa'd, Nur'aini."""
     if not (1 <= len(before) <= 4 and before.isalpha() and after.isalpha()):
         return False
-    if before[0].isupper() and before[1:] == before[1:].lower():
-        return after.islower() and len(before) == 1 or _is_plain_capitalised(after)
-    return before in ("d", "l") and _is_plain_capitalised(after)
+    if _is_plain_capitalised(before):
+        if after.islower():
+            return True
+        return (len(before) == 1 or before in _APOSTROPHE_PREFIXES) and _is_plain_capitalised(after)
+    return before in _APOSTROPHE_PREFIXES and _is_plain_capitalised(after)
+
+
+def _is_syllabic(word: str) -> bool:
+    """HongSheng, WooSeok, KaHou: two or more capitalised name syllables.
+
+    One-letter syllables do not count: "QAPo-Jen" must not read as the name "APo-Jen".
+    """
+    humps = re.findall(r"[A-Z][a-z]+", word)
+    return (
+        len(humps) >= 2
+        and "".join(humps) == word
+        and all(hump.lower() in _NAME_SYLLABLES for hump in humps)
+    )
 
 
 def _is_plain_capitalised(part: str) -> bool:
-    return part.isalpha() and part[0].isupper() and part[1:] == part[1:].lower() and (
-        len(part) == 1 or any(c.islower() for c in part[1:])
+    return (
+        part.isalpha()
+        and part[0].isupper()
+        and part[1:] == part[1:].lower()
+        and (len(part) == 1 or any(c.islower() for c in part[1:]))
     )
 
 
