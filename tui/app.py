@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import webbrowser
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -12,10 +12,12 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from search_index import Library, Paper, PaperscopeError, SearchService, Style, cite
+from search_index import Library, Paper, PaperscopeError, SearchService, Style
 from tui import clipboard
 from tui.commands import explorer_commands
 from tui.config import Config, load_config
+from tui.marks import MARKS_FILE, Marks
+from tui.screens.export import ExportScreen, citation_text, default_export_path
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.style_picker import StylePicker
@@ -62,7 +64,9 @@ class PaperscopeApp(App[None]):
             self.theme = "textual-ansi"
 
     def get_default_screen(self) -> Screen[None]:
-        return MainScreen(self.service, self.initial_query)
+        marks = Marks(self.state_dir / MARKS_FILE)
+        marks.load(self.service)
+        return MainScreen(self.service, self.initial_query, marks)
 
     def on_mount(self) -> None:
         if self.config.keymap:
@@ -96,12 +100,35 @@ class PaperscopeApp(App[None]):
         self.notify(f"{what} {outcome.how()}", title="Copied", markup=False, timeout=5)
 
     def copy_citation(self, paper: Paper | None, style: Style | None = None) -> None:
-        if paper is None:
+        self.copy_citations([paper] if paper else [], style)
+
+    def copy_citations(self, papers: Sequence[Paper], style: Style | None = None) -> None:
+        if not papers:
             self.notify("No paper under the cursor to cite.", severity="warning")
             return
         style = style or self.citation_style
         label = {Style.BIBTEX: "BibTeX", Style.PLAIN: "Reference", Style.KEY: "Key"}[style]
-        self._copy(cite(paper, style), f"{label} for '{_short(paper.title)}'")
+        text = citation_text(papers, style).rstrip("\n")
+        what = (
+            f"'{_short(papers[0].title)}'" if len(papers) == 1 else f"{len(papers)} marked papers"
+        )
+        self._copy(text, f"{label} for {what}")
+
+    def export_citations(self, papers: Sequence[Paper]) -> None:
+        if not papers:
+            self.notify("Nothing to export: mark papers with space.", severity="warning")
+            return
+        style = self.citation_style
+
+        def done(path: Path | None) -> None:
+            if path is not None:
+                self.notify(
+                    f"Exported {len(papers)} citations ({style.value}) to {path}",
+                    title="Exported",
+                    markup=False,
+                )
+
+        self.push_screen(ExportScreen(list(papers), style, default_export_path(style)), done)
 
     def pick_citation_style(self, paper: Paper | None) -> None:
         if paper is None:

@@ -13,6 +13,13 @@ EXPLORER_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Read paper", "Show the current paper full width (enter)", "read"),
     ("Copy citation", "Copy the citation in the current style (c)", "copy_citation"),
     ("Copy citation as…", "Choose a citation style with a preview (C)", "pick_style"),
+    (
+        "Mark paper",
+        "Mark or unmark the paper: c and e then act on all marks (space)",
+        "toggle_mark",
+    ),
+    ("Unmark all", "Clear every mark (U)", "clear_marks"),
+    ("Export citations", "Write the marked papers' citations to a file (e)", "export"),
     ("Copy id and link", "Copy the paper's id and URL (y)", "copy_id"),
     ("Open link", "Open the paper's link, or copy it without a display (o)", "open_link"),
     ("Filter by category", "Toggle categories in the filter panel (t)", "focus_categories"),

@@ -48,6 +48,8 @@ def result_row(hit: SearchHit, *, marked: bool = False) -> Content:
         (" · ".join(facts), "italic"),
         ("  · code" if (paper.has_code or paper.code_urls) else "", "bold"),
     )
+    if marked:
+        title = Content.assemble(("● ", "bold"), title)
     return Content("").join([title, Content("\n"), meta])
 
 

@@ -273,7 +273,8 @@ async def test_help_lists_every_key_and_the_citation_file(make_app, tmp_path: Pa
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("#help-body Static").render())
         for key in ("/", "j / k", "g / G", "pgup / pgdn", "enter", "esc", "tab", "c ", "C ",
-                    "y ", "o ", "t ", "d ", "h ", "s ", "x ", "f ", "?", "q", "ctrl+p"):  # fmt: skip
+                    "y ", "o ", "space", "U ", "e ", "t ", "d ", "h ", "s ", "x ", "f ", "?", "q",
+                    "ctrl+p"):  # fmt: skip
             assert f"  {key}" in text, key
         assert str(tmp_path / "state" / "last-citation.txt") in text
         await pilot.press("escape")
@@ -398,3 +399,64 @@ async def test_a_broken_settings_file_is_reported_not_fatal(make_app, tmp_path: 
         await settle(pilot)
         assert "19 of 19 papers" in status(app)
         assert any(str(path) in n.message for n in app._notifications)
+
+
+async def test_marks_copy_and_export_several_papers(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Input as TextInput
+
+    from tui.screens.export import ExportScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"merging", "enter")
+        await settle(pilot)
+        first, second = results(app).hits[0].paper, results(app).hits[1].paper
+        await pilot.press("space", "space")  # marks the first two (space moves down)
+        assert "2 marked" in status(app)
+        assert str(results(app).get_option_at_index(0).prompt).startswith("● ")
+        await pilot.press("c")
+        assert app.clipboard.count("@misc{") == 2
+        assert first.citation_key in app.clipboard and second.citation_key in app.clipboard
+        # Marks survive a new search and a restart; the export writes them all.
+        await pilot.press("slash", "ctrl+u", *"quantization", "enter")
+        await settle(pilot)
+        assert "2 marked" in status(app)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        target = tmp_path / "out.bib"
+        app.screen.query_one(TextInput).value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        written = target.read_text()
+        assert written.count("@misc{") == 2 and first.citation_key in written
+    again = make_app()
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert (tmp_path / "state" / "marks.txt").read_text().count("\n") == 2
+        assert "2 marked" in status(again)
+        await pilot.press("U")
+        assert "marked" not in status(again)
+    assert (tmp_path / "state" / "marks.txt").read_text() == ""
+
+
+async def test_export_to_an_unwritable_place_says_why(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Input as TextInput
+
+    from tui.screens.export import ExportScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        app.screen.query_one(TextInput).value = str(tmp_path / "no" / "such" / "dir" / "x.bib")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        assert "Cannot write" in str(app.screen.query_one("#export-error").render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)

@@ -38,6 +38,9 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("C", "choose a citation style, with a preview, and copy"),
             ("y", "copy the paper's id and link"),
             ("o", "open the paper's link (copies it when there is no display)"),
+            ("space", "mark or unmark a paper; c and e then act on all marks"),
+            ("U", "unmark all"),
+            ("e", "export the marked papers' citations to a file"),
         ),
     ),
     (

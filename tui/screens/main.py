@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import attrs
@@ -22,6 +24,7 @@ from search_index import (
     SearchService,
     Sort,
 )
+from tui.marks import Marks
 from tui.messages import (
     MoreResultsWanted,
     PaperHighlighted,
@@ -52,6 +55,9 @@ class MainScreen(Screen[None]):
         Binding("c", "copy_citation", "Cite", id="main.copy_citation"),
         Binding("C", "pick_style", "Cite as…", id="main.pick_style"),
         Binding("y", "copy_id", "Copy id", id="main.copy_id"),
+        Binding("space", "toggle_mark", "Mark", show=False, id="main.mark"),
+        Binding("U", "clear_marks", "Unmark all", show=False, id="main.clear_marks"),
+        Binding("e", "export", "Export", show=False, id="main.export"),
         Binding("o", "open_link", "Open", show=False, id="main.open_link"),
         Binding("t", "focus_categories", "Categories", show=False, id="main.categories"),
         Binding("d", "date_filter", "Dates", id="main.date_filter"),
@@ -65,9 +71,12 @@ class MainScreen(Screen[None]):
         Binding("G", "cursor_last", "Last", show=False, id="main.last"),
     ]
 
-    def __init__(self, service: SearchService, initial_query: str = "") -> None:
+    def __init__(
+        self, service: SearchService, initial_query: str = "", marks: Marks | None = None
+    ) -> None:
         super().__init__()
         self.service = service
+        self.marks = marks if marks is not None else Marks(Path(os.devnull))
         self.query_text = initial_query
         self.filters = Filters()
         self.sort = Sort.RELEVANCE
@@ -80,7 +89,7 @@ class MainScreen(Screen[None]):
         yield SearchBar()
         with Horizontal(id="body"):
             with Vertical(id="main-pane"):
-                yield ResultsList()
+                yield ResultsList(self.marks)
                 yield AbstractViewer()
             yield FilterPanel(id="filters")
         yield StatusLine()
@@ -193,6 +202,7 @@ class MainScreen(Screen[None]):
             size,
             busy=self._busy,
             message=self._message,
+            marked=len(self.marks),
         )
 
     # -- input --------------------------------------------------------------------------------
@@ -287,8 +297,36 @@ class MainScreen(Screen[None]):
         hit = self.query_one(ResultsList).current
         return hit.paper if hit else None
 
+    @property
+    def chosen_papers(self) -> list[Paper]:
+        """What citing acts on: the marked papers if any, else the one under the cursor."""
+        if len(self.marks):
+            return list(self.marks)
+        paper = self.current_paper
+        return [paper] if paper else []
+
     def action_copy_citation(self) -> None:
-        self.explorer.copy_citation(self.current_paper)
+        self.explorer.copy_citations(self.chosen_papers)
+
+    def action_toggle_mark(self) -> None:
+        results_list = self.query_one(ResultsList)
+        hit, index = results_list.current, results_list.highlighted
+        if hit is None or index is None:
+            return
+        self.marks.toggle(hit.paper)
+        results_list.redraw_marks(index)
+        self._refresh_status()
+        results_list.action_cursor_down()
+
+    def action_clear_marks(self) -> None:
+        if len(self.marks):
+            self.marks.clear()
+            self.query_one(ResultsList).redraw_marks()
+            self._refresh_status()
+            self.notify("All marks cleared", timeout=2)
+
+    def action_export(self) -> None:
+        self.explorer.export_citations(self.chosen_papers)
 
     def action_pick_style(self) -> None:
         self.explorer.pick_citation_style(self.current_paper)

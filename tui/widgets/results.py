@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from textual.binding import Binding
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -23,10 +25,12 @@ class ResultsList(OptionList):
         Binding("G", "last", "Last", show=False, id="results.last"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, marked: Container[str] = frozenset()) -> None:
         super().__init__(id="results", markup=False)
         self.hits: list[SearchHit] = []
         self.total = 0
+        self.marked = marked
+        """Ids of marked papers; shared with the screen, which owns the marks."""
         self._requested_offset = -1
 
     def show(self, results: SearchResults) -> None:
@@ -41,12 +45,21 @@ class ResultsList(OptionList):
             return  # a page for a list that has changed since it was asked for
         self.total = results.total
         self.add_options(
-            Option(result_row(hit), id=str(results.offset + i))
+            Option(result_row(hit, marked=hit.paper.id in self.marked), id=str(results.offset + i))
             for i, hit in enumerate(results.hits)
         )
         if results.offset == 0:
             self.highlighted = 0 if self.hits else None
             self._announce()
+
+    def redraw_marks(self, index: int | None = None) -> None:
+        """Show the marks again after they changed: one row after a toggle, else all."""
+        indexes = range(len(self.hits)) if index is None else [index]
+        for i in indexes:
+            hit = self.hits[i]
+            self.replace_option_prompt_at_index(
+                i, result_row(hit, marked=hit.paper.id in self.marked)
+            )
 
     @property
     def current(self) -> SearchHit | None:

@@ -58,6 +58,7 @@ class StatusLine(Static):
         *,
         busy: bool = False,
         message: str | None = None,
+        marked: int = 0,
     ) -> None:
         left = f"“{one_line(query)}”" if query.strip() else "all papers"
         shown_sort = effective_sort(query, sort)
@@ -67,6 +68,8 @@ class StatusLine(Static):
         )
         if busy:
             count = "searching… " + count
+        if marked:
+            count += f" · {marked} marked"
         text = " · ".join(pieces) + "  │  " + count
         if message:
             text += "  │  " + message
