@@ -5,7 +5,18 @@ here imports textual, rich or pyperclip.
 """
 
 from search_index.categories import category_name, normalize_category
-from search_index.citations import Style, cite
+from search_index.citations import (
+    Style,
+    UnknownStyle,
+    available_styles,
+    cite,
+    cite_many,
+    export_extension,
+    featured_styles,
+    resolve_style,
+    style_label,
+)
+from search_index.csl import CitationError
 from search_index.documents import paper_to_json_dict
 from search_index.errors import (
     FormatError,
@@ -37,6 +48,7 @@ from search_index.text import one_line, strip_controls
 __all__ = [
     "DEFAULT_ENDPOINT",
     "FORMATS",
+    "CitationError",
     "Facets",
     "FetchError",
     "FetchPage",
@@ -58,9 +70,14 @@ __all__ = [
     "Source",
     "Span",
     "Style",
+    "UnknownStyle",
+    "available_styles",
     "category_name",
     "cite",
+    "cite_many",
     "default_library_dir",
+    "export_extension",
+    "featured_styles",
     "fetch",
     "fetch_into",
     "import_file",
@@ -68,5 +85,7 @@ __all__ = [
     "one_line",
     "paper_to_json_dict",
     "parse_file",
+    "resolve_style",
     "strip_controls",
+    "style_label",
 ]

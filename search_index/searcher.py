@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -94,6 +94,30 @@ class SearchService:
                 suggestion=suggestion,
                 notice=notice,
             )
+
+    def iter_papers(
+        self, text: str, filters: Filters = Filters(), sort: Sort = Sort.RELEVANCE
+    ) -> Iterator[Paper]:
+        """Every matching paper, one at a time, for exports of a whole library.
+
+        The result order is computed once; records are read and turned into Papers only as
+        they are consumed, so memory holds document numbers, not papers. Close the generator
+        (or exhaust it) to release the searcher.
+        """
+        parsed = parse(self._parser, text)
+        if not text.strip() and sort is Sort.RELEVANCE:
+            sort = Sort.NEWEST
+        with self.library.searcher() as s:
+            q = widen(parsed.query, s.reader(), self._analyzer)
+            results = s.search(
+                q,
+                filter=_filter_query(filters),
+                limit=None,
+                sortedby=None if sort is Sort.RELEVANCE else "published",
+                reverse=sort is Sort.NEWEST,
+            )
+            for docnum in [hit.docnum for hit in results]:
+                yield documents.paper_from_record(s.stored_fields(docnum)["record"])
 
     def get(self, id_or_key: str) -> Paper:
         """A paper by id (with or without an arXiv version suffix) or by citation key."""

@@ -240,3 +240,25 @@ def test_fetch_when_the_network_is_unreachable(tmp_path: Path) -> None:
     )
     assert proc.stderr.startswith("paperscope: cannot reach")
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_cite_in_csl_and_exchange_styles(tmp_path: Path) -> None:
+    apa = run(tmp_path, "cite", "ahmadian2024back", "--style", "apa").stdout
+    assert apa.startswith("Ahmadian, A., Cremer, C., Gallé, M., et al. (2024). Back to Basics")
+    ris = run(tmp_path, "cite", "ahmadian2024back", "dang2024rlhf", "--style", "ris").stdout
+    assert ris.count("TY  - ") == 2 and ris.count("ER  - ") == 2
+    proc = run(tmp_path, "cite", "ahmadian2024back", "--style", "chicgo", ok=2)
+    assert "Did you mean: chicago" in proc.stderr
+
+
+def test_export_streams_a_search_or_the_whole_library(tmp_path: Path) -> None:
+    items = json.loads(run(tmp_path, "export", "merging", "--style", "csl-json").stdout)
+    assert len(items) == 6 and all("title" in item for item in items)
+    target = tmp_path / "all.bib"
+    proc = run(tmp_path, "export", "--style", "bibtex", "-o", str(target))
+    assert "19 citations" in proc.stderr
+    assert target.read_text().count("\n@") + 1 == 19
+    only_ai = run(tmp_path, "export", "--category", "AI", "--style", "key").stdout
+    assert only_ai.split() == ["cook2025programming"]
+    bad = run(tmp_path, "export", "-o", str(tmp_path / "no" / "dir" / "x.bib"), ok=2)
+    assert "cannot write" in bad.stderr

@@ -12,7 +12,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from search_index import Library, Paper, PaperscopeError, SearchService, Style
+from search_index import Library, Paper, PaperscopeError, SearchService, style_label
 from tui import clipboard
 from tui.commands import explorer_commands
 from tui.config import Config, load_config
@@ -29,6 +29,19 @@ def styles_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "styles"
+
+
+# How a notification names what was copied: "BibTeX for 'Back to Basics…'".
+SHORT_LABELS = {
+    "bibtex": "BibTeX",
+    "biblatex": "BibLaTeX",
+    "ris": "RIS",
+    "csl-json": "CSL-JSON",
+    "markdown": "Markdown",
+    "plain": "Reference",
+    "key": "Citation key",
+    "url": "Link",
+}
 
 
 def _short(title: str, most: int = 48) -> str:
@@ -99,16 +112,20 @@ class PaperscopeApp(App[None]):
         outcome = clipboard.copy(self, text, self.state_dir, use_local=self.use_local_clipboard)
         self.notify(f"{what} {outcome.how()}", title="Copied", markup=False, timeout=5)
 
-    def copy_citation(self, paper: Paper | None, style: Style | None = None) -> None:
+    def copy_citation(self, paper: Paper | None, style: str | None = None) -> None:
         self.copy_citations([paper] if paper else [], style)
 
-    def copy_citations(self, papers: Sequence[Paper], style: Style | None = None) -> None:
+    def copy_citations(self, papers: Sequence[Paper], style: str | None = None) -> None:
         if not papers:
             self.notify("No paper under the cursor to cite.", severity="warning")
             return
         style = style or self.citation_style
-        label = {Style.BIBTEX: "BibTeX", Style.PLAIN: "Reference", Style.KEY: "Key"}[style]
-        text = citation_text(papers, style).rstrip("\n")
+        try:
+            text = citation_text(papers, style).rstrip("\n")
+            label = SHORT_LABELS.get(style) or style_label(style)
+        except PaperscopeError as exc:
+            self.notify(str(exc), title="Cannot cite", severity="error", markup=False)
+            return
         what = (
             f"'{_short(papers[0].title)}'" if len(papers) == 1 else f"{len(papers)} marked papers"
         )
@@ -123,7 +140,7 @@ class PaperscopeApp(App[None]):
         def done(path: Path | None) -> None:
             if path is not None:
                 self.notify(
-                    f"Exported {len(papers)} citations ({style.value}) to {path}",
+                    f"Exported {len(papers)} citations ({style_label(style)}) to {path}",
                     title="Exported",
                     markup=False,
                 )
@@ -135,7 +152,7 @@ class PaperscopeApp(App[None]):
             self.notify("No paper under the cursor to cite.", severity="warning")
             return
 
-        def chosen(style: Style | None) -> None:
+        def chosen(style: str | None) -> None:
             if style is not None:
                 self.citation_style = style
                 self.copy_citation(paper, style)

@@ -12,7 +12,8 @@ import json
 import os
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from search_index import (
@@ -27,16 +28,17 @@ from search_index import (
     ParseError,
     SearchService,
     Sort,
-    Style,
     category_name,
-    cite,
+    cite_many,
     fetch_into,
     import_file,
     normalize_category,
     one_line,
     paper_to_json_dict,
     parse_file,
+    resolve_style,
     strip_controls,
+    style_label,
 )
 from tui.dates import parse_date
 from tui.progress import ImportProgress
@@ -141,7 +143,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("cite", parents=[common], help="print citations")
     p.add_argument("ids", nargs="+", metavar="ID")
-    p.add_argument("--style", choices=[s.value for s in Style], default=Style.BIBTEX.value)
+    p.add_argument(
+        "--style",
+        default="bibtex",
+        metavar="STYLE",
+        help="bibtex (default), biblatex, ris, csl-json, markdown, plain, key, url, apa, mla, "
+        "chicago, ieee, harvard, nature, acm, or any CSL style by name",
+    )
+
+    p = sub.add_parser("export", parents=[common], help="export the citations of a search")
+    p.add_argument("query", metavar="QUERY", nargs="?", default="", help="default: all papers")
+    p.add_argument("--category", action="append", type=_category_arg, default=[], metavar="CODE")
+    p.add_argument("--since", type=_date_arg(), metavar="DATE")
+    p.add_argument("--until", type=_date_arg(end=True), metavar="DATE")
+    p.add_argument("--has-code", action="store_true")
+    p.add_argument("--sort", choices=[s.value for s in Sort], default=Sort.RELEVANCE.value)
+    p.add_argument("--style", default="bibtex", metavar="STYLE", help="as for cite")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
 
     p = sub.add_parser("stats", parents=[common], help="what the library holds")
     p.add_argument("--json", action="store_true")
@@ -184,6 +202,8 @@ def _run(args: argparse.Namespace) -> int:
         return _show(service, args)
     if command == "cite":
         return _cite(service, args)
+    if command == "export":
+        return _export(service, args)
     return _stats(service, args)
 
 
@@ -376,10 +396,37 @@ def _show(service: SearchService, args: argparse.Namespace) -> int:
 
 
 def _cite(service: SearchService, args: argparse.Namespace) -> int:
-    style = Style(args.style)
+    style = resolve_style(args.style)
     papers = [service.get(i) for i in args.ids]
-    separator = "\n\n" if style is Style.BIBTEX else "\n"
-    print(separator.join(strip_controls(cite(p, style)) for p in papers))
+    for chunk in cite_many(papers, style):
+        sys.stdout.write(strip_controls(chunk))
+    return EXIT_OK
+
+
+def _export(service: SearchService, args: argparse.Namespace) -> int:
+    """Streamed: papers are read, cited and written one at a time, whatever the count."""
+    style = resolve_style(args.style)
+    filters = Filters(
+        categories=tuple(args.category), since=args.since, until=args.until, has_code=args.has_code
+    )
+    papers = service.iter_papers(args.query, filters, Sort(args.sort))
+    count = 0
+
+    def counted() -> Iterator[Paper]:
+        nonlocal count
+        for paper in papers:
+            count += 1
+            yield paper
+
+    if args.output:
+        try:
+            with Path(args.output).open("w", encoding="utf-8") as out:
+                out.writelines(strip_controls(c) for c in cite_many(counted(), style))
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
+        print(f"{count} citations ({style_label(style)}) written to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.writelines(strip_controls(c) for c in cite_many(counted(), style))
     return EXIT_OK
 
 

@@ -1,6 +1,6 @@
 """The user's settings: `config.toml` in this user's config directory.
 
-    citation_style = "plain"          # what `c` copies (bibtex, plain, key)
+    citation_style = "apa"            # what `c` copies: bibtex, apa, mla, ris, any CSL style
     [keymap]
     "main.copy_citation" = "ctrl+y"   # binding id = keys, as listed on the help screen
 
@@ -16,12 +16,12 @@ from pathlib import Path
 
 import attrs
 
-from search_index import Style
+from search_index import PaperscopeError, resolve_style
 
 
 @attrs.frozen
 class Config:
-    citation_style: Style = Style.BIBTEX
+    citation_style: str = "bibtex"
     keymap: Mapping[str, str] = attrs.field(factory=dict)
     problems: tuple[str, ...] = ()
     """What was wrong with the file, one line each, to show the user."""
@@ -45,13 +45,12 @@ def load_config(path: Path | None = None) -> Config:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return Config(problems=(f"{path}: {exc}; using the defaults",))
     problems: list[str] = []
-    style = Style.BIBTEX
+    style = "bibtex"
     raw_style = data.get("citation_style", "bibtex")
     try:
-        style = Style(raw_style)
-    except ValueError:
-        choices = ", ".join(s.value for s in Style)
-        problems.append(f"{path}: citation_style {raw_style!r} is not one of {choices}")
+        style = resolve_style(str(raw_style))
+    except PaperscopeError as exc:
+        problems.append(f"{path}: citation_style: {exc}")
     keymap: dict[str, str] = {}
     raw_keymap = data.get("keymap", {})
     if isinstance(raw_keymap, dict):

@@ -126,26 +126,49 @@ async def test_c_copies_bibtex_and_says_how(make_app, tmp_path: Path) -> None:  
 
 
 async def test_style_picker_previews_and_copies(make_app) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Input as TextInput
+    from textual.widgets import OptionList
+
     app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"quantization", "enter")
         await settle(pilot)
         await pilot.press("C")
         await pilot.pause()
-        assert isinstance(app.screen, StylePicker)
-        preview = str(app.screen.query_one("#style-preview").render())
-        assert preview.startswith("@misc{ahmadian2023intriguing,")
-        await pilot.press("down")
-        preview = str(app.screen.query_one("#style-preview").render())
-        assert preview.startswith("Arash Ahmadian, Saurabh Dash, Hongyu Chen et al. (2023).")
+        picker = app.screen
+        assert isinstance(picker, StylePicker)
+        preview = picker.query_one("#style-preview")
+        assert str(preview.render()).startswith("@misc{ahmadian2023intriguing,")
+        styles = picker.query_one("#style-list", OptionList)
+        styles.highlighted = picker.style_names.index("apa")
+        await pilot.pause()
+        apa = str(preview.render())
+        assert apa == (
+            "Ahmadian, A., Dash, S., Chen, H., et al. (2023). "
+            "Intriguing Properties of Quantization at Scale."
+        )
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        assert app.clipboard == preview
+        assert app.clipboard == apa
         # The chosen style sticks for `c`.
-        await pilot.press("c")
-        assert app.clipboard == preview
+        await pilot.press("y", "c")
+        assert app.clipboard == apa
+        # Any style of the collection can be typed; a typo is explained in the preview.
+        await pilot.press("C")
+        await pilot.pause()
+        other = app.screen.query_one("#style-other", TextInput)
+        other.focus()
+        await pilot.press(*"chicgo")
+        await pilot.pause()
+        assert "Did you mean" in str(app.screen.query_one("#style-preview").render())
+        await pilot.press("enter")
+        assert isinstance(app.screen, StylePicker)  # not accepted
+        await pilot.press("ctrl+u", *"ieee", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert app.clipboard.startswith("[1] A. Ahmadian et al., “Intriguing Properties")
 
 
 async def test_y_copies_id_and_link(make_app) -> None:  # type: ignore[no-untyped-def]

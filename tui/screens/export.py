@@ -14,19 +14,16 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from search_index import Paper, Style, cite
-
-EXTENSIONS = {Style.BIBTEX: ".bib", Style.PLAIN: ".txt", Style.KEY: ".txt"}
+from search_index import Paper, cite_many, export_extension, style_label
 
 
-def citation_text(papers: Sequence[Paper], style: Style) -> str:
-    separator = "\n\n" if style is Style.BIBTEX else "\n"
-    return separator.join(cite(p, style) for p in papers) + "\n"
+def citation_text(papers: Sequence[Paper], style: str) -> str:
+    return "".join(cite_many(papers, style))
 
 
-def default_export_path(style: Style, today: dt.date | None = None) -> Path:
+def default_export_path(style: str, today: dt.date | None = None) -> Path:
     day = (today or dt.date.today()).isoformat()
-    return Path.home() / f"paperscope-{day}{EXTENSIONS[style]}"
+    return Path.home() / f"paperscope-{day}{export_extension(style)}"
 
 
 class ExportScreen(ModalScreen[Path | None]):
@@ -34,7 +31,7 @@ class ExportScreen(ModalScreen[Path | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
 
-    def __init__(self, papers: list[Paper], style: Style, path: Path) -> None:
+    def __init__(self, papers: list[Paper], style: str, path: Path) -> None:
         super().__init__()
         self.papers = papers
         self.style = style
@@ -43,7 +40,8 @@ class ExportScreen(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog"):
             yield Label(
-                f"Export {len(self.papers)} citations as {self.style.value} to:", markup=False
+                f"Export {len(self.papers)} citations as {style_label(self.style)} to:",
+                markup=False,
             )
             yield Input(value=str(self.default_path), id="export-path")
             yield Static("enter writes the file, esc cancels", id="export-error", markup=False)
@@ -62,7 +60,8 @@ class ExportScreen(ModalScreen[Path | None]):
             error.update(Content(f"{path} is a directory; give a file name."))
             return
         try:
-            path.write_text(citation_text(self.papers, self.style), "utf-8")
+            with path.open("w", encoding="utf-8") as out:
+                out.writelines(cite_many(self.papers, self.style))
         except OSError as exc:
             error.update(Content(f"Cannot write {path}: {exc.strerror or exc}"))
             return
