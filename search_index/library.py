@@ -20,7 +20,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 from search_index import documents
-from search_index.errors import LibraryError
+from search_index.errors import READ_FAILURES, LibraryError, describe
 from search_index.indexer import write_papers
 from search_index.locking import write_lock
 from search_index.models import ImportReport, Paper
@@ -58,9 +58,23 @@ class Library:
         """Open the library at `path` (default: see `default_library_dir`), creating it if needed.
 
         A new library gets the embedded listing when `seed` is true, so the first run of the
-        explorer has papers to show.
+        explorer has papers to show. Files that cannot be read (permissions on a shared
+        library, a damaged index) are reported as a LibraryError naming the library.
         """
         directory = Path(path).expanduser() if path is not None else default_library_dir()
+        try:
+            return cls._open(directory, seed, reference_date, lock_timeout)
+        except READ_FAILURES as exc:
+            raise LibraryError(f"cannot open the library {directory}: {describe(exc)}") from exc
+
+    @classmethod
+    def _open(
+        cls,
+        directory: Path,
+        seed: bool,
+        reference_date: dt.date | None,
+        lock_timeout: float,
+    ) -> Library:
         _check_directory(directory)
         meta = _read_meta(directory)
         if whoosh_index.exists_in(str(directory), indexname=INDEX_NAME):

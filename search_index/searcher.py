@@ -7,15 +7,17 @@ between threads, and a fresh one sees papers imported a moment ago without a res
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import ParamSpec, TypeVar
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from search_index import documents
 from search_index.categories import normalize_category
-from search_index.errors import NotFound
+from search_index.errors import READ_FAILURES, LibraryError, NotFound, describe
 from search_index.library import Library
 from search_index.models import (
     Facets,
@@ -30,8 +32,27 @@ from search_index.models import (
 from search_index.query import make_parser, parse, widen
 from search_index.schema import SCHEMA_VERSION, text_analyzer
 
+P = ParamSpec("P")
+R = TypeVar("R")
 MAX_LIMIT = 1000
 _HIGHLIGHTED = ("title", "abstract")
+
+
+def _reported(method: Callable[P, R]) -> Callable[P, R]:
+    """Turn an unreadable index file into a LibraryError naming the library, not a traceback."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except READ_FAILURES as exc:
+            service = args[0]
+            assert isinstance(service, SearchService)
+            raise LibraryError(
+                f"cannot read the library {service.library.path}: {describe(exc)}"
+            ) from exc
+
+    return wrapper
 
 
 class SearchService:
@@ -42,6 +63,7 @@ class SearchService:
         self._parser = make_parser(library.schema)
         self._analyzer = text_analyzer()
 
+    @_reported
     def search(
         self,
         text: str,
@@ -119,6 +141,7 @@ class SearchService:
             for docnum in [hit.docnum for hit in results]:
                 yield documents.paper_from_record(s.stored_fields(docnum)["record"])
 
+    @_reported
     def get(self, id_or_key: str) -> Paper:
         """A paper by id (with or without an arXiv version suffix) or by citation key."""
         from search_index.ids import split_version
@@ -135,6 +158,7 @@ class SearchService:
                     return documents.paper_from_record(stored["record"])
         raise NotFound(f"no paper with id or citation key '{id_or_key}' in {self.library.path}")
 
+    @_reported
     def stats(self) -> LibraryStats:
         with self.library.searcher() as s:
             docs = list(s.reader().all_doc_ids())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import webbrowser
 from collections.abc import Iterable, Sequence
 from importlib import resources
@@ -30,6 +29,11 @@ def styles_dir() -> Path:
         return packaged
     return Path(__file__).resolve().parent.parent / "styles"
 
+
+TMUX_ADVICE = (
+    "tmux's set-clipboard is not on, so copies do not reach your clipboard; "
+    "add `set -g set-clipboard on` to ~/.tmux.conf (see the help screen)."
+)
 
 # How a notification names what was copied: "BibTeX for 'Back to Basics…'".
 SHORT_LABELS = {
@@ -73,8 +77,7 @@ class PaperscopeApp(App[None]):
         self.config = config or Config()
         self.citation_style = self.config.citation_style
         self.use_local_clipboard = use_local_clipboard
-        if os.environ.get("NO_COLOR"):
-            self.theme = "textual-ansi"
+        self.tmux_drops_copies = False
 
     def get_default_screen(self) -> Screen[None]:
         marks = Marks(self.state_dir / MARKS_FILE)
@@ -86,14 +89,9 @@ class PaperscopeApp(App[None]):
             self.set_keymap(dict(self.config.keymap))
         for problem in self.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=10)
-        if clipboard.tmux_drops_osc52():
-            self.notify(
-                "tmux has set-clipboard off, so copies stay inside tmux. "
-                "Add `set -g set-clipboard on` to ~/.tmux.conf.",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
+        self.tmux_drops_copies = clipboard.tmux_drops_osc52()
+        if self.tmux_drops_copies:
+            self.notify(TMUX_ADVICE, severity="warning", timeout=10, markup=False)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from explorer_commands(screen)
@@ -110,6 +108,12 @@ class PaperscopeApp(App[None]):
 
     def _copy(self, text: str, what: str) -> None:
         outcome = clipboard.copy(self, text, self.state_dir, use_local=self.use_local_clipboard)
+        if self.tmux_drops_copies and not outcome.local:
+            # Saying "sent to the terminal clipboard" would be untrue: tmux keeps it.
+            where = f" It is saved in {outcome.file}." if outcome.file else ""
+            self.notify(f"{what} was not copied: {TMUX_ADVICE}{where}", title="Not copied",
+                        severity="warning", markup=False, timeout=10)  # fmt: skip
+            return
         self.notify(f"{what} {outcome.how()}", title="Copied", markup=False, timeout=5)
 
     def copy_citation(self, paper: Paper | None, style: str | None = None) -> None:

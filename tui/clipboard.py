@@ -60,13 +60,16 @@ def local_clipboard_possible(environ: Mapping[str, str] | None = None) -> bool:
 
 
 def tmux_drops_osc52(environ: Mapping[str, str] | None = None) -> bool:
-    """Inside tmux with `set-clipboard off`, OSC 52 never leaves tmux: worth telling the user."""
+    """Inside tmux with `set-clipboard` off or external (tmux's default), an application's
+    OSC 52 never reaches a clipboard: worth telling the user."""
     env = os.environ if environ is None else environ
     if not env.get("TMUX"):
         return False
+    # $TMUX is "socket,pid,session": ask the tmux we run in, even on a socket of its own.
+    socket = env["TMUX"].split(",")[0]
     try:
         answer = subprocess.run(
-            ["tmux", "show-options", "-gv", "set-clipboard"],
+            ["tmux", "-S", socket, "show-options", "-gv", "set-clipboard"],
             capture_output=True,
             text=True,
             timeout=2,
@@ -74,7 +77,7 @@ def tmux_drops_osc52(environ: Mapping[str, str] | None = None) -> bool:
         )
     except (OSError, subprocess.SubprocessError):
         return False
-    return answer.returncode == 0 and answer.stdout.strip() == "off"
+    return answer.returncode == 0 and answer.stdout.strip() in ("off", "external")
 
 
 @contextlib.contextmanager

@@ -93,6 +93,8 @@ def test_tmux_with_set_clipboard_off_is_detected(
     monkeypatch.setenv("PATH", env["PATH"])
     monkeypatch.setenv("FAKE_SET_CLIPBOARD", "off")
     assert clipboard.tmux_drops_osc52(env)
+    monkeypatch.setenv("FAKE_SET_CLIPBOARD", "external")  # tmux's default: apps are ignored
+    assert clipboard.tmux_drops_osc52(env)
     monkeypatch.setenv("FAKE_SET_CLIPBOARD", "on")
     assert not clipboard.tmux_drops_osc52(env)
     assert not clipboard.tmux_drops_osc52({})
