@@ -9,12 +9,14 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.screen import Screen
 
 from search_index import Library, Paper, PaperscopeError, SearchService, style_label
 from tui import clipboard
 from tui.commands import explorer_commands
 from tui.config import Config, load_config
+from tui.driver import with_tmux_passthrough
 from tui.marks import MARKS_FILE, Marks
 from tui.screens.export import ExportScreen, citation_text, default_export_path
 from tui.screens.help import HelpScreen
@@ -77,7 +79,14 @@ class PaperscopeApp(App[None]):
         self.config = config or Config()
         self.citation_style = self.config.citation_style
         self.use_local_clipboard = use_local_clipboard
-        self.tmux_drops_copies = False
+        self.tmux_drops_copies = self._tmux.drops_copies
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, wrapping copies for tmux's passthrough when tmux needs that."""
+        # Called by App.__init__ before ours continues, so the tmux answer is kept here.
+        self._tmux = clipboard.tmux_clipboard()
+        base = super().get_driver_class()
+        return with_tmux_passthrough(base) if self._tmux.needs_wrapping else base
 
     def get_default_screen(self) -> Screen[None]:
         marks = Marks(self.state_dir / MARKS_FILE)
@@ -89,7 +98,6 @@ class PaperscopeApp(App[None]):
             self.set_keymap(dict(self.config.keymap))
         for problem in self.config.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=10)
-        self.tmux_drops_copies = clipboard.tmux_drops_osc52()
         if self.tmux_drops_copies:
             self.notify(TMUX_ADVICE, severity="warning", timeout=10, markup=False)
 

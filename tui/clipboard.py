@@ -59,25 +59,61 @@ def local_clipboard_possible(environ: Mapping[str, str] | None = None) -> bool:
     return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
 
 
-def tmux_drops_osc52(environ: Mapping[str, str] | None = None) -> bool:
-    """Inside tmux with `set-clipboard` off or external (tmux's default), an application's
-    OSC 52 never reaches a clipboard: worth telling the user."""
-    env = os.environ if environ is None else environ
-    if not env.get("TMUX"):
-        return False
-    # $TMUX is "socket,pid,session": ask the tmux we run in, even on a socket of its own.
-    socket = env["TMUX"].split(",")[0]
+@attrs.frozen
+class TmuxClipboard:
+    """What the tmux we run in does with an application's OSC 52."""
+
+    inside: bool = False
+    set_clipboard: str = ""
+    """"on" keeps it in tmux's buffer and passes it on; "external" (the default) and "off"
+    swallow it."""
+    passthrough: bool = False
+    """`allow-passthrough` is on: a DCS-wrapped sequence reaches the outer terminal."""
+
+    @property
+    def swallows(self) -> bool:
+        return self.inside and self.set_clipboard in ("off", "external")
+
+    @property
+    def needs_wrapping(self) -> bool:
+        return self.swallows and self.passthrough
+
+    @property
+    def drops_copies(self) -> bool:
+        return self.swallows and not self.passthrough
+
+
+def _tmux_option(socket: str, name: str) -> str:
     try:
         answer = subprocess.run(
-            ["tmux", "-S", socket, "show-options", "-gv", "set-clipboard"],
+            ["tmux", "-S", socket, "show-options", "-gv", name],
             capture_output=True,
             text=True,
             timeout=2,
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
-        return False
-    return answer.returncode == 0 and answer.stdout.strip() in ("off", "external")
+        return ""
+    return answer.stdout.strip() if answer.returncode == 0 else ""
+
+
+def tmux_clipboard(environ: Mapping[str, str] | None = None) -> TmuxClipboard:
+    env = os.environ if environ is None else environ
+    if not env.get("TMUX"):
+        return TmuxClipboard()
+    # $TMUX is "socket,pid,session": ask the tmux we run in, even on a socket of its own.
+    socket = env["TMUX"].split(",")[0]
+    return TmuxClipboard(
+        inside=True,
+        set_clipboard=_tmux_option(socket, "set-clipboard"),
+        passthrough=_tmux_option(socket, "allow-passthrough") in ("on", "all"),
+    )
+
+
+def tmux_drops_osc52(environ: Mapping[str, str] | None = None) -> bool:
+    """Inside tmux whose set-clipboard is off or external (tmux's default) and that passes
+    nothing through, an application's copy never reaches a clipboard: tell the user."""
+    return tmux_clipboard(environ).drops_copies
 
 
 @contextlib.contextmanager

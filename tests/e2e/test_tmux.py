@@ -102,3 +102,60 @@ def test_search_move_read_and_copy_through_osc52(tmux: Tmux) -> None:
     while time.monotonic() < deadline and tmux.alive():
         time.sleep(0.1)
     assert not tmux.alive()
+
+
+@pytest.mark.parametrize(
+    ("inner_settings", "arrives", "said"),
+    [
+        # tmux swallows the copy, but passes the DCS-wrapped one paperscope adds.
+        ("set -g set-clipboard off\nset -g allow-passthrough on\n", True, "sent to the terminal"),
+        # Nothing gets out: paperscope says so instead of claiming a copy.
+        ("set -g set-clipboard off\nset -g allow-passthrough off\n", False, "was not copied"),
+    ],
+    ids=["passthrough", "swallowed"],
+)
+def test_inner_tmux_without_set_clipboard(
+    tmp_path: Path, inner_settings: str, arrives: bool, said: str
+) -> None:
+    """A tmux inside the outer one (as on a server), with set-clipboard not on."""
+    if shutil.which("tmux") is None or not SCRIPT.exists():
+        pytest.skip("tmux or the installed paperscope is missing")
+    tmux = Tmux(tmp_path / "outer.sock")
+    conf = tmp_path / "inner.conf"
+    conf.write_text(inner_settings + "set -s escape-time 10\n")
+    env = " ".join(
+        f"{k}={v}"
+        for k, v in {
+            "PAPERSCOPE_HOME": tmp_path / "library",
+            "XDG_STATE_HOME": tmp_path / "state",
+            "HOME": tmp_path,
+            "LANG": "C.UTF-8",
+            "PATH": os.environ.get("PATH", ""),
+        }.items()
+    )
+    inner = f"tmux -u -S {tmp_path / 'inner.sock'} -f {conf} new-session 'env {env} {SCRIPT}'"
+    tmux("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24",
+         f"env -i TERM=xterm-256color PATH={os.environ.get('PATH', '')} {inner}")  # fmt: skip
+    tmux("set-option", "-g", "set-clipboard", "on")
+    tmux("set-option", "-s", "escape-time", "10")
+    try:
+        tmux.wait_for("19 of 19 papers", timeout=30)
+        tmux.keys("/")
+        tmux.keys("quantization", literal=True)
+        tmux.wait_for("1 of 19 papers")
+        tmux.keys("Enter")
+        tmux.keys("c")
+        tmux.wait_for(said)
+        time.sleep(0.5)
+        buffers = subprocess.run(
+            ["tmux", "-S", str(tmux.socket), "show-buffer"], capture_output=True, text=True,
+            check=False,
+        ).stdout  # fmt: skip
+        if arrives:
+            assert buffers.startswith("@misc{ahmadian2023intriguing,")
+        else:
+            assert buffers == ""
+    finally:
+        for sock in ("inner.sock", "outer.sock"):
+            subprocess.run(["tmux", "-S", str(tmp_path / sock), "kill-server"],
+                           capture_output=True, check=False)  # fmt: skip
