@@ -239,3 +239,15 @@ def test_an_index_of_another_schema_version_is_rebuilt(tmp_path: Path) -> None:
     rebuilt = Library.open(library.path)
     assert {p.id for p in _all(rebuilt)} == ids
     assert not [f for f in library.path.iterdir() if "papers_v0" in f.name]
+
+
+def test_a_long_lived_service_sees_papers_imported_later(tmp_path: Path) -> None:
+    """Searchers are kept between searches; a commit must still be seen at once."""
+    library = Library.open(tmp_path / "lib", reference_date=REFERENCE_DATE)
+    service = SearchService(library)
+    assert service.search("").total == 19
+    assert service.search("").total == 19  # served by a kept searcher
+    other_process_view = Library.open(tmp_path / "lib")
+    other_process_view.add([_paper(1), _paper(2)])
+    assert service.search("").total == 21
+    assert service.get("2401.00002").title == "Paper number 2"

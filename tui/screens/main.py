@@ -41,7 +41,7 @@ from tui.widgets.viewer import AbstractViewer
 if TYPE_CHECKING:
     from tui.app import PaperscopeApp
 
-DEBOUNCE_SECONDS = 0.15
+DEBOUNCE_SECONDS = 0.06
 SORT_CYCLE = (Sort.RELEVANCE, Sort.NEWEST, Sort.OLDEST)
 
 

@@ -1,0 +1,248 @@
+"""paperscope at scale: import, index size, search latency, explorer responsiveness, with the
+naive Whoosh way and SQLite FTS5 measured side by side on the same corpus and queries.
+
+Prints a table and writes JSON; asserts nothing (CI runs a small size to check it still works).
+    python bench/scale.py --papers 10000 [--json out.json] [--workdir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import corpus
+
+from search_index import Filters, Library, Paper, SearchService, Sort
+from search_index.importers import arxiv_json
+
+TARGETS_MS = {"search p95": 50.0, "facets p95": 100.0, "highlights p95": 20.0}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def timed(fn: Callable[[], object], repeat: int = 1) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def import_in_subprocess(source: Path, library: Path) -> dict[str, float]:
+    """Import in a fresh process, so its peak RSS is the import's own."""
+    code = (
+        "import sys, time, resource, json\n"
+        "from search_index import Library, import_file\n"
+        f"lib = Library.open({str(library)!r}, seed=False)\n"
+        "t = time.perf_counter()\n"
+        f"r = import_file(lib, {str(source)!r}, 'arxiv-json')\n"
+        "print(json.dumps({'seconds': time.perf_counter() - t, 'stored': r.stored,"
+        " 'rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )  # fmt: skip
+    result: dict[str, float] = json.loads(out.stdout)
+    return result
+
+
+def sqlite_baseline(papers: list[Paper], queries: list[str], category: str) -> dict[str, float]:
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE fts USING fts5(title, abstract, authors)")
+    db.execute("CREATE TABLE meta(rowid INTEGER PRIMARY KEY, published TEXT, category TEXT)")
+    started = time.perf_counter()
+    for i, p in enumerate(papers, 1):
+        db.execute(
+            "INSERT INTO fts(rowid, title, abstract, authors) VALUES (?,?,?,?)",
+            (i, p.title, p.abstract, " ".join(p.authors)),
+        )
+        db.execute(
+            "INSERT INTO meta VALUES (?,?,?)", (i, p.published.isoformat(), p.primary_category)
+        )
+    db.execute("CREATE INDEX meta_pub ON meta(published)")
+    db.commit()
+    build = time.perf_counter() - started
+
+    def fts(q: str) -> str:
+        return " ".join(f'"{w}"' for w in q.split())
+
+    plain = [
+        t
+        for q in queries
+        for t in timed(
+            lambda q=q: db.execute(
+                "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY bm25(fts) LIMIT 50", (fts(q),)
+            ).fetchall()
+        )
+    ]
+    filtered = [
+        t
+        for q in queries
+        for t in timed(
+            lambda q=q: db.execute(
+                "SELECT fts.rowid FROM fts JOIN meta ON meta.rowid = fts.rowid WHERE fts MATCH ? "
+                "AND meta.category = ? AND meta.published BETWEEN '2015-01-01' AND '2020-12-31' "
+                "ORDER BY meta.published DESC LIMIT 50",
+                (fts(q), category),
+            ).fetchall()
+        )
+    ]
+    return {
+        "build papers/s": len(papers) / build,
+        "search p50": statistics.median(plain),
+        "search p95": percentile(plain, 0.95),
+        "filtered+sorted p95": percentile(filtered, 0.95),
+    }
+
+
+def naive_whoosh(library: Library, queries: list[str], category: str) -> dict[str, float]:
+    """Whoosh used the plain way: a parser, and Term/DateRange filters built per query."""
+    from whoosh import qparser
+    from whoosh import query as wq
+
+    parser = qparser.MultifieldParser(["title", "abstract", "authors"], library.schema)
+    times = []
+    for q in queries:
+
+        def run(q: str = q) -> None:
+            with library.searcher() as s:
+                flt = wq.And(
+                    [
+                        wq.Term("categories", category.lower()),
+                        wq.DateRange(
+                            "published", dt.datetime(2015, 1, 1), dt.datetime(2020, 12, 31)
+                        ),
+                    ]
+                )
+                s.search(parser.parse(q), filter=flt, limit=50, sortedby="published", reverse=True)
+
+        times += timed(run)
+    return {"filtered+sorted p95": percentile(times, 0.95), "p50": statistics.median(times)}
+
+
+def search_latencies(service: SearchService, queries: list[str], category: str) -> dict[str, float]:
+    variants: dict[str, Callable[[str], object]] = {
+        "plain": lambda q: service.search(q, facets=False, highlight=False),
+        "category filter": lambda q: service.search(
+            q, Filters(categories=(category,)), facets=False, highlight=False
+        ),
+        "date range": lambda q: service.search(
+            q,
+            Filters(since=dt.date(2015, 1, 1), until=dt.date(2020, 12, 31)),
+            facets=False,
+            highlight=False,
+        ),
+        "sorted newest": lambda q: service.search(
+            q, sort=Sort.NEWEST, facets=False, highlight=False
+        ),
+        "facets": lambda q: service.search(q, facets=True, highlight=False),
+        "highlights (20)": lambda q: service.search(q, limit=20, facets=False, highlight=True),
+        "explorer page (200, facets, highlights)": lambda q: service.search(q, limit=200),
+    }
+    out: dict[str, float] = {}
+    for name, fn in variants.items():
+        times = [t for q in queries for t in timed(lambda q=q, fn=fn: fn(q))]
+        out[f"{name} p50"] = statistics.median(times)
+        out[f"{name} p95"] = percentile(times, 0.95)
+    return out
+
+
+def explorer_timings(library: Library, queries: list[str]) -> dict[str, float]:
+    from tui.app import PaperscopeApp
+    from tui.widgets.results import ResultsList
+
+    async def run() -> dict[str, float]:
+        started = time.perf_counter()
+        app = PaperscopeApp(SearchService(library), state_dir=Path(tempfile.mkdtemp()),
+                            use_local_clipboard=False)  # fmt: skip
+        async with app.run_test(size=(120, 40)) as pilot:
+            results = app.screen.query_one(ResultsList)
+            while not results.hits:
+                await pilot.pause(0.005)
+            first = (time.perf_counter() - started) * 1000
+            keystrokes = []
+            await pilot.press("slash")
+            for q in queries[:15]:
+                before = id(app.screen.results)
+                await pilot.press("ctrl+u")
+                await pilot.press(*q[:-1])
+                pressed = time.perf_counter()
+                await pilot.press(q[-1])
+                while id(app.screen.results) == before or app.screen.results.query != q:
+                    await pilot.pause(0.002)
+                keystrokes.append((time.perf_counter() - pressed) * 1000)
+        return {
+            "start to first results": first,
+            "keystroke to results p50": statistics.median(keystrokes),
+            "keystroke to results p95": percentile(keystrokes, 0.95),
+        }
+
+    return asyncio.run(run())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--papers", type=int, default=10000)
+    parser.add_argument("--queries", type=int, default=40)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--workdir", type=Path)
+    args = parser.parse_args()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="paperscope-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    source = corpus.generate(work / "corpus.jsonl", args.papers)
+    queries = corpus.queries(args.queries)
+    library_dir = work / "library"
+    report: dict[str, dict[str, float]] = {}
+
+    imported = import_in_subprocess(source, library_dir)
+    size_mb = sum(f.stat().st_size for f in library_dir.iterdir()) / 1e6
+    report["import"] = {
+        "papers/s": imported["stored"] / imported["seconds"],
+        "peak RSS MB": imported["rss_mb"],
+        "index MB": size_mb,
+    }
+    started = time.perf_counter()
+    library = Library.open(library_dir, seed=False)
+    service = SearchService(library)
+    service.search(queries[0])
+    report["open"] = {"open + first search ms": (time.perf_counter() - started) * 1000}
+    papers = [p for p in arxiv_json.parse(source) if isinstance(p, Paper)]
+    category = service.search("", limit=1).facets.categories[0][0]
+    report["paperscope search ms"] = search_latencies(service, queries, category)
+    report["naive whoosh ms"] = naive_whoosh(library, queries, category)
+    report["sqlite fts5 ms"] = sqlite_baseline(papers, queries, category)
+    report["explorer ms"] = explorer_timings(library, queries)
+    report["explorer ms"]["RSS MB (this process)"] = (
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    )
+
+    print(f"paperscope bench: {args.papers:,} papers, {len(queries)} queries, category {category}")
+    for section, figures in report.items():
+        print(f"\n{section}")
+        for name, value in figures.items():
+            print(f"  {name:<44}{value:>12.1f}")
+    if args.json:
+        args.json.write_text(json.dumps({"papers": args.papers, **report}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

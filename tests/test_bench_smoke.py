@@ -1,0 +1,27 @@
+"""The benchmark still runs end to end (a small size; no timing is judged here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_scale_benchmark_runs_at_5000_papers(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "scale.py"), "--papers", "5000", "--queries", "8",
+         "--json", str(out), "--workdir", str(tmp_path / "work")],
+        capture_output=True, text=True, timeout=600, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(out.read_text())
+    assert report["papers"] == 5000
+    assert report["import"]["papers/s"] > 0 and report["import"]["index MB"] > 0
+    for section in ("paperscope search ms", "naive whoosh ms", "sqlite fts5 ms", "explorer ms"):
+        assert report[section] and all(v >= 0 for v in report[section].values())
+    assert "explorer page (200, facets, highlights) p95" in report["paperscope search ms"]
+    assert "keystroke to results p95" in report["explorer ms"]
