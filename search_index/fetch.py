@@ -27,6 +27,7 @@ import attrs
 
 from search_index.errors import PaperscopeError
 from search_index.importers import atom
+from search_index.importing import papers_only
 from search_index.models import ImportReport, Paper, ParseError
 from search_index.text import one_line
 
@@ -190,13 +191,7 @@ def fetch_into(
 
     def papers() -> Iterator[Paper]:
         try:
-            for record in records:
-                if isinstance(record, ParseError):
-                    errors.append(record)
-                    if on_error:
-                        on_error(record)
-                else:
-                    yield record
+            yield from papers_only(records, errors, on_error)
         except FetchError as exc:
             failures.append(exc)
 

@@ -8,7 +8,7 @@ import importlib
 import importlib.util
 import os
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -103,15 +103,20 @@ def import_file(
     """Import one file; bad records are reported and skipped, good ones stored in batches."""
     chosen, records = parse_file(path, fmt, reference_date=reference_date)
     errors: list[ParseError] = []
-
-    def papers() -> Iterator[Paper]:
-        for record in records:
-            if isinstance(record, ParseError):
-                errors.append(record)
-                if on_error:
-                    on_error(record)
-            else:
-                yield record
-
-    report = library.add(papers(), progress=progress)
+    report = library.add(papers_only(records, errors, on_error), progress=progress)
     return attrs.evolve(report, errors=tuple(errors), format=chosen)
+
+
+def papers_only(
+    records: Iterable[Paper | ParseError],
+    errors: list[ParseError],
+    on_error: Callable[[ParseError], None] | None = None,
+) -> Iterator[Paper]:
+    """The papers of a record stream; each ParseError is kept in `errors` and reported."""
+    for record in records:
+        if isinstance(record, ParseError):
+            errors.append(record)
+            if on_error:
+                on_error(record)
+        else:
+            yield record
