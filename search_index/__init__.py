@@ -26,7 +26,13 @@ from search_index.errors import (
     PaperscopeError,
 )
 from search_index.fetch import DEFAULT_ENDPOINT, FetchError, FetchPage, fetch, fetch_into
-from search_index.importing import FORMATS, import_file, parse_file
+from search_index.importing import (
+    FORMATS,
+    detect_format,
+    estimate_records,
+    import_file,
+    parse_file,
+)
 from search_index.library import Library
 from search_index.models import (
     Facets,
@@ -76,6 +82,8 @@ __all__ = [
     "cite",
     "cite_many",
     "default_library_dir",
+    "detect_format",
+    "estimate_records",
     "export_extension",
     "featured_styles",
     "fetch",

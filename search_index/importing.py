@@ -7,6 +7,7 @@ import gzip
 import importlib
 import importlib.util
 import os
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -41,21 +42,21 @@ IMPORTERS = _load_importers()
 FORMATS: dict[str, Parser] = {name: module.parse for name, module in IMPORTERS.items()}
 
 
-def read_head(path: Path) -> str:
-    """The first 64 KiB as text, decompressed when the file is gzip or zip."""
+def read_head(path: Path, limit: int = _SNIFF_BYTES) -> str:
+    """The first `limit` bytes as text, decompressed when the file is gzip or zip."""
     try:
         with path.open("rb") as f:
             magic = f.read(4)
         if magic[:2] == b"\x1f\x8b":
             with gzip.open(path, "rb") as g:
-                head = g.read(_SNIFF_BYTES)
+                head = g.read(limit)
         elif magic == b"PK\x03\x04":
             with zipfile.ZipFile(path) as z:
                 members = [i for i in z.infolist() if not i.is_dir()]
-                head = z.open(members[0]).read(_SNIFF_BYTES) if members else b""
+                head = z.open(members[0]).read(limit) if members else b""
         else:
             with path.open("rb") as f:
-                head = f.read(_SNIFF_BYTES)
+                head = f.read(limit)
     except (OSError, EOFError, zipfile.BadZipFile) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise FormatError(f"{path}: cannot read: {reason}") from exc
@@ -64,6 +65,8 @@ def read_head(path: Path) -> str:
 
 def detect_format(path: Path) -> str:
     """Name the format from the file's content, so a misnamed file still imports."""
+    if not path.exists():
+        raise FormatError(f"{path}: no such file")
     if path.is_dir():
         raise FormatError(f"{path}: is a directory")
     head = read_head(path)
@@ -73,6 +76,52 @@ def detect_format(path: Path) -> str:
     raise FormatError(
         f"{path}: cannot tell its format; name one with --format ({', '.join(FORMATS)})"
     )
+
+
+_ESTIMATE_BYTES = 256 * 1024
+
+
+def uncompressed_size(path: Path) -> int | None:
+    """The size of the text a file holds: gzip keeps it (mod 4 GiB) in its last four bytes,
+    a zip in its directory."""
+    try:
+        with path.open("rb") as f:
+            magic = f.read(4)
+            if magic[:2] == b"\x1f\x8b":
+                f.seek(-4, os.SEEK_END)
+                size = int.from_bytes(f.read(4), "little")
+                return size if size > path.stat().st_size else None  # wrapped past 4 GiB
+        if magic == b"PK\x03\x04":
+            with zipfile.ZipFile(path) as z:
+                members = [i for i in z.infolist() if not i.is_dir()]
+                return members[0].file_size if members else None
+        return path.stat().st_size
+    except (OSError, zipfile.BadZipFile):
+        return None
+
+
+def estimate_records(path: str | os.PathLike[str], fmt: str) -> int | None:
+    """Roughly how many records a file holds, for a progress display's "time left".
+
+    The first 256 KiB are parsed with the file's own parser; their bytes per record, scaled to
+    the file's (uncompressed) size, give the estimate. None when there is nothing to go on.
+    """
+    file = Path(path)
+    size = uncompressed_size(file)
+    if not size or fmt not in FORMATS:
+        return None
+    head = read_head(file, _ESTIMATE_BYTES)
+    # The whole file, or whole lines of it only.
+    sample = head if len(head.encode()) >= size else head[: head.rfind("\n") + 1]
+    if not sample:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        probe = Path(tmp) / file.name.removesuffix(".gz").removesuffix(".zip")
+        probe.write_text(sample, "utf-8")
+        count = sum(1 for _ in FORMATS[fmt](probe))
+    if count == 0:
+        return None
+    return max(count, round(count * size / len(sample.encode())))
 
 
 def parse_file(

@@ -6,6 +6,7 @@ sees a whole earlier or later state, and an import killed half-way loses only it
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 
 import attrs
@@ -15,11 +16,24 @@ from whoosh.writing import IndexWriter
 
 from search_index import documents
 from search_index.citekeys import base_key, unique_key
+from search_index.errors import READ_FAILURES, LibraryError, describe
 from search_index.ids import is_arxiv_id
 from search_index.merging import match_key, merge, same_paper
 from search_index.models import ImportReport, Paper
 
 WRITER_MEMORY_MB = 256
+
+
+class WriteFailed(LibraryError):
+    """Storing a batch failed (a full disk, a file-size limit, a damaged segment).
+
+    Every batch committed before it stays; `kept` counts them, `reason` is the one-line cause.
+    """
+
+    def __init__(self, folder: str, reason: str, kept: ImportReport) -> None:
+        super().__init__(f"cannot write to the library {folder}: {reason}")
+        self.reason = reason
+        self.kept = kept
 
 
 def write_papers(
@@ -36,15 +50,24 @@ def write_papers(
         # committed documents, so two records of one id in a batch would otherwise both stay.
         batch[paper.id] = paper
         if len(batch) >= batch_size:
-            report = _commit_batch(ix, batch, report)
+            report = _store(ix, batch, report)
             batch = {}
             if progress:
                 progress(report)
     if batch:
-        report = _commit_batch(ix, batch, report)
+        report = _store(ix, batch, report)
         if progress:
             progress(report)
     return report
+
+
+def _store(ix: whoosh_index.Index, batch: dict[str, Paper], report: ImportReport) -> ImportReport:
+    # Failures of the writing only (the papers are read outside): an OSError here used to escape
+    # as a traceback from `paperscope import` on a full disk (ENOSPC) or under `ulimit -f` (EFBIG).
+    try:
+        return _commit_batch(ix, batch, report)
+    except READ_FAILURES as exc:
+        raise WriteFailed(str(getattr(ix.storage, "folder", "")), describe(exc), report) from exc
 
 
 def _stored(s: Searcher, paper: Paper) -> Paper | None:
@@ -100,16 +123,49 @@ def _commit_batch(
                 writer.update_document(
                     **documents.paper_to_document(attrs.evolve(paper, citation_key=key))
                 )
+        # The commit is inside the try too: a commit that fails (a full disk while writing the
+        # segment) must be cleaned up like any other failed batch.
+        if added or updated:
+            writer.commit()
+        else:
+            writer.cancel()
     except BaseException:
-        writer.cancel()
+        _abandon(writer)
         raise
-    if added or updated:
-        writer.commit()
-    else:
-        writer.cancel()
     return attrs.evolve(
         report,
         added=report.added + added,
         updated=report.updated + updated,
         unchanged=report.unchanged + unchanged,
     )
+
+
+def _abandon(writer: IndexWriter) -> None:
+    """Drop a writer whose batch failed, leaving the library exactly as its last commit left it.
+
+    Whoosh's cancel() first writes the writer's buffers out, so on a full disk it fails itself and
+    leaves the new segment's files, its scratch directory (papers_v1.tmp) and Whoosh's own lock
+    behind: hundreds of kilobytes on a disk that is already full, so that not even a small import
+    fitted afterwards. What cancel() could not remove is removed here. The new segment belongs to
+    no commit unless the table of contents of its generation was renamed into place; then its
+    files are kept.
+    """
+    with contextlib.suppress(Exception):
+        writer.cancel()
+    storage = writer.storage
+    with contextlib.suppress(Exception):
+        committed = (
+            whoosh_index.TOC._latest_generation(storage, writer.indexname) >= writer.generation
+        )
+        if not committed:
+            prefix = writer.newsegment.segment_id() + "."
+            for name in storage.list():
+                if name.startswith(prefix):
+                    with contextlib.suppress(OSError):
+                        storage.delete_file(name)
+    with contextlib.suppress(Exception):
+        writer._tempstorage.destroy()
+    if writer.writelock is not None:
+        with contextlib.suppress(Exception):
+            writer.writelock.release()
+    writer.is_closed = True

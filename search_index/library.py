@@ -12,6 +12,7 @@ import json
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -22,16 +23,19 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 from search_index import documents
-from search_index.errors import READ_FAILURES, LibraryError, describe
-from search_index.indexer import write_papers
+from search_index.errors import READ_FAILURES, LibraryError, LibraryLocked, describe
+from search_index.indexer import WriteFailed, write_papers
 from search_index.locking import write_lock
 from search_index.models import ImportReport, Paper
 from search_index.paths import default_library_dir
 from search_index.schema import INDEX_NAME, SCHEMA_VERSION, build_schema
 
 META_FILE = "library.json"
+META_TEMP = "library.tmp"
 MARKER = "paperscope-library"
 _INDEX_FILE = re.compile(r"^_?(papers_v(\d+))_")
+# A table of contents being written: Whoosh renames it into place when the commit is done.
+_TOC_TEMP = re.compile(rf"^_{re.escape(INDEX_NAME)}_\d+\.toc\.")
 
 
 def embedded_listing() -> str:
@@ -86,11 +90,10 @@ class Library:
     ) -> Library:
         _check_directory(directory)
         meta = _read_meta(directory)
-        if whoosh_index.exists_in(str(directory), indexname=INDEX_NAME):
-            ix = whoosh_index.open_dir(str(directory), indexname=INDEX_NAME)
-            library = cls(directory, ix)
+        if _has_index(directory):
+            library = cls(directory, _open_index(directory))
             if seed and not meta.get("seeded") and library.count() == 0 and library.writable:
-                library._seed(reference_date, lock_timeout)
+                library._seed(reference_date)
             return library
         if not _writable(directory):
             raise LibraryError(
@@ -99,27 +102,42 @@ class Library:
             )
         with write_lock(directory, lock_timeout):
             # Another process may have created it while we waited for the lock.
-            if not whoosh_index.exists_in(str(directory), indexname=INDEX_NAME):
+            if not _has_index(directory):
                 old = _older_index_names(directory)
                 ix = whoosh_index.create_in(str(directory), build_schema(), indexname=INDEX_NAME)
                 _write_meta(directory, {**meta, "schema_version": SCHEMA_VERSION})
                 if old:
                     _rebuild_from(directory, old, ix)
                     meta["seeded"] = True
-            ix = whoosh_index.open_dir(str(directory), indexname=INDEX_NAME)
+            ix = _open_index(directory)
         library = cls(directory, ix)
         if seed and not meta.get("seeded") and library.count() == 0:
-            library._seed(reference_date, lock_timeout)
+            library._seed(reference_date)
         return library
 
-    def _seed(self, reference_date: dt.date | None, lock_timeout: float) -> None:
+    def _seed(self, reference_date: dt.date | None) -> None:
+        """Give a new, empty library the embedded listing, unless someone is writing to it.
+
+        The decision is taken again under the write lock, and the lock is not waited for: a
+        `paperscope search` started while the first import into a new library ran used to wait
+        for that import (failing after 10 s with "being written by") and then add the sample
+        papers to a library its owner had filled with an import.
+        """
         from search_index.importers import listing
 
-        papers = listing.parse_text(
-            embedded_listing(), source_name="<embedded listing>", reference_date=reference_date
-        )
-        self.add((p for p in papers if isinstance(p, Paper)), lock_timeout=lock_timeout)
-        _write_meta(self.path, {**_read_meta(self.path), "seeded": True})
+        try:
+            with write_lock(self.path, timeout=0):
+                if _read_meta(self.path).get("seeded") or self.count():
+                    return
+                papers = listing.parse_text(
+                    embedded_listing(),
+                    source_name="<embedded listing>",
+                    reference_date=reference_date,
+                )
+                write_papers(self._ix, (p for p in papers if isinstance(p, Paper)))
+                _write_meta(self.path, {**_read_meta(self.path), "seeded": True})
+        except LibraryLocked:
+            return  # another process is writing: this library is being filled, not new
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -180,8 +198,33 @@ class Library:
         """
         if not self.writable:
             raise LibraryError(f"the library {self.path} is read-only; nothing was imported")
-        with write_lock(self.path, lock_timeout):
-            return write_papers(self._ix, papers, batch_size=batch_size, progress=progress)
+        try:
+            with write_lock(self.path, lock_timeout):
+                self._remove_stale_tocs()
+                return write_papers(self._ix, papers, batch_size=batch_size, progress=progress)
+        except WriteFailed as failed:
+            kept = failed.kept
+            done = (
+                f"the {kept.added} added and {kept.updated} updated before it are kept; "
+                "run the same import again to finish it"
+                if kept.added or kept.updated
+                else "nothing was imported and the library is as it was"
+            )
+            raise LibraryError(
+                f"cannot write to the library {self.path}: {failed.reason}; {done}"
+            ) from failed
+
+    def _remove_stale_tocs(self) -> None:
+        """Delete tables of contents left half-written by a killed commit.
+
+        Whoosh writes each as a temporary file and renames it into place; a commit killed in
+        between leaves the temporary file, which Whoosh never deletes (8 KB a kill, forever).
+        Only a writer makes them, and the caller holds the write lock.
+        """
+        for entry in self.path.iterdir():
+            if _TOC_TEMP.match(entry.name):
+                with contextlib.suppress(OSError):
+                    entry.unlink()
 
 
 def _writable(directory: Path) -> bool:
@@ -204,13 +247,77 @@ def _check_directory(directory: Path) -> None:
         raise LibraryError(f"cannot read the library {directory}: {exc.strerror}") from exc
     if META_FILE in entries:
         return
-    if not entries:
+    if not entries or _half_created(directory, entries):
         if _writable(directory):
             _write_meta(directory, {"schema_version": SCHEMA_VERSION})
         return
     raise LibraryError(
         f"{directory} is not a paperscope library (no {META_FILE}) and is not empty; "
         "choose an empty or new directory. Nothing was changed."
+    )
+
+
+def _half_created(directory: Path, entries: list[str]) -> bool:
+    """Only the temporary file of our own first `library.json`: a first start killed while
+    creating the library. Treated as empty instead of refused as someone else's directory."""
+    if entries != [META_TEMP]:
+        return False
+    try:
+        text = (directory / META_TEMP).read_text("utf-8")
+    except (OSError, ValueError):
+        return False
+    head = '{\n  "schema_version": '  # how _write_meta starts a new library's file
+    return head.startswith(text) or text.startswith(head)
+
+
+def _has_index(directory: Path) -> bool:
+    """Whether the directory holds our index, judged from file names alone.
+
+    Whoosh's exists_in reads the table of contents, and garbage in it escaped as a TypeError
+    traceback; when the table was missing it answered "no index" although segments remained, and
+    create_in then started an empty index over them (the papers vanished at the next commit).
+    """
+    storage = FileStorage(str(directory))
+    if whoosh_index.TOC._latest_generation(storage, INDEX_NAME) > -1:
+        return True
+    orphans = sorted(f for f in storage.list() if f.startswith(f"{INDEX_NAME}_") and "." in f)
+    if orphans:
+        raise LibraryError(
+            f"the index of the library {directory} is damaged: its table of contents is missing "
+            f"but {len(orphans)} index files ({orphans[0]}, ...) remain; nothing was changed"
+        )
+    return False
+
+
+def _open_index(directory: Path) -> whoosh_index.Index:
+    """Open the index and every segment of its latest commit, so that damage is reported here,
+    as one line naming the library, before anything is read or written."""
+    for attempt in range(10):
+        try:
+            ix = whoosh_index.open_dir(str(directory), indexname=INDEX_NAME)
+            break
+        except FileNotFoundError:
+            # A commit deletes the table it replaced right after renaming its new one into place;
+            # an open that listed the directory just before retries, as Whoosh's reader() does.
+            if attempt == 9:
+                raise
+            time.sleep(0.05)
+        except OSError:
+            raise
+        except Exception as exc:  # garbage in the table of contents: TypeError, struct.error...
+            raise _damaged(directory, exc) from exc
+    try:
+        ix.reader().close()
+    except OSError:
+        raise
+    except Exception as exc:  # a truncated segment: EOFError, ValueError...
+        raise _damaged(directory, exc) from exc
+    return ix
+
+
+def _damaged(directory: Path, exc: BaseException) -> LibraryError:
+    return LibraryError(
+        f"the index of the library {directory} is damaged ({describe(exc)}); nothing was changed"
     )
 
 
@@ -229,7 +336,7 @@ def _read_meta(directory: Path) -> dict[str, object]:
 
 def _write_meta(directory: Path, data: dict[str, object]) -> None:
     path = directory / META_FILE
-    tmp = path.with_suffix(".tmp")
+    tmp = directory / META_TEMP
     tmp.write_text(json.dumps({**data, "format": MARKER}, indent=2) + "\n", "utf-8")
     tmp.replace(path)
 

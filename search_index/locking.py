@@ -49,12 +49,17 @@ def write_lock(directory: Path, timeout: float = 10.0) -> Iterator[None]:
                         f"gave up after {timeout:g} s"
                     ) from None
                 time.sleep(0.05)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, _describe_self().encode(), 0)
+        # Who holds the lock is a courtesy to the next writer; the flock is the lock. On a full
+        # disk the write fails (ENOSPC), which used to escape as a traceback before the import
+        # could even say that the disk is full.
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, _describe_self().encode(), 0)
         try:
             yield
         finally:
-            os.ftruncate(fd, 0)
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)

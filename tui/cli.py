@@ -30,6 +30,8 @@ from search_index import (
     Sort,
     category_name,
     cite_many,
+    detect_format,
+    estimate_records,
     fetch_into,
     import_file,
     normalize_category,
@@ -229,7 +231,8 @@ def _parse(args: argparse.Namespace) -> int:
 def _import(library: Library, args: argparse.Namespace) -> int:
     rejected = 0
     for path in args.paths:
-        progress = ImportProgress(path)
+        fmt = args.format if args.format != "auto" else detect_format(Path(path))
+        progress = ImportProgress(path, expected=estimate_records(path, fmt))
         try:
             report = import_file(
                 library,

@@ -13,11 +13,21 @@ from search_index import ImportReport, ParseError, strip_controls
 LOG_EVERY_SECONDS = 10.0
 
 
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
 class ImportProgress:
     """Fed by the importer's callbacks; writes to stderr so stdout stays the summary."""
 
-    def __init__(self, label: str, stream: TextIO | None = None) -> None:
+    def __init__(
+        self, label: str, stream: TextIO | None = None, expected: int | None = None
+    ) -> None:
         self.label = label
+        self.expected = expected
+        """About how many records the file holds, when that could be estimated."""
         self.stream = stream or sys.stderr
         self.live = self.stream.isatty()
         self.started = time.monotonic()
@@ -43,9 +53,16 @@ class ImportProgress:
             print(self._line(now), file=self.stream)
 
     def _line(self, now: float) -> str:
-        stored = self.report.stored
+        done = self.report.stored + sum(self.reasons.values())
         elapsed = max(now - self.started, 1e-6)
-        return f"{self.label}: {stored:,} papers stored, {stored / elapsed:,.0f}/s, {elapsed:.0f}s"
+        rate = done / elapsed
+        line = f"{self.label}: {done:,}"
+        if self.expected and self.expected > done:
+            left = (self.expected - done) / rate if rate else 0
+            line += f" of ~{self.expected:,} records, {rate:,.0f}/s, {_clock(left)} left"
+        else:
+            line += f" records, {rate:,.0f}/s, {_clock(elapsed)} so far"
+        return line
 
     def _clear(self) -> None:
         if self.live:

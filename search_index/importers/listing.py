@@ -13,8 +13,9 @@ import enum
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import attrs
 
@@ -74,72 +75,121 @@ def looks_like_listing(head: str) -> bool:
     return False
 
 
+MAX_LINE_BYTES = 8 * 1024 * 1024
+"""A longer line is no title and no abstract (real ones stay under a few KiB): it is skipped
+unread, and its entry rejected. The file is read line by line, so neither a 100 MB line nor a
+file of a million papers is ever held whole."""
+
+
 def parse(
     path: str | os.PathLike[str], *, reference_date: dt.date | None = None
 ) -> Iterator[Paper | ParseError]:
     """Papers and errors of a listing file, in file order."""
     file = Path(path)
-    text = file.read_bytes().decode("utf-8", errors="replace")
-    yield from parse_text(text, source_name=str(file), reference_date=reference_date)
+    with file.open("rb") as stream:
+        yield from _parse_lines(
+            _file_lines(stream), source_name=str(file), reference_date=reference_date
+        )
 
 
 def parse_text(
     text: str, *, source_name: str, reference_date: dt.date | None = None
 ) -> Iterator[Paper | ParseError]:
     """Papers and errors of listing text; `source_name` is what error messages call it."""
+    yield from _parse_lines(
+        _text_lines(text), source_name=source_name, reference_date=reference_date
+    )
+
+
+def _parse_lines(
+    raw_lines: Iterable[str | None], *, source_name: str, reference_date: dt.date | None
+) -> Iterator[Paper | ParseError]:
+    """The reader itself, over lines as they come (None for a line too long to read).
+
+    Blank lines are skipped; an entry is a header and the next two non-blank lines, cut short by
+    the next header so that an entry missing its abstract costs only itself. After an unreadable
+    header the reader skips to the next header.
+    """
     reference = reference_date or dt.date.today()
-    lines = _lines(text)
-    i = 0
-    while i < len(lines):
-        if not lines[i]:
-            i += 1
+    lines = enumerate((None if line is None else one_line(line) for line in raw_lines), start=1)
+    current = next(lines, None)
+    while current is not None:
+        number, line = current
+        if line == "":
+            current = next(lines, None)
             continue
-        source = Source(source_name, i + 1)
-        header = _HEADER.fullmatch(lines[i])
+        source = Source(source_name, number)
+        header = _header(line)
         if header is None:
-            yield ParseError(source, f"unreadable header {_quote(lines[i])}")
-            i = _next_header(lines, i + 1)
+            reason = _too_long(number) if line is None else f"unreadable header {_quote(line)}"
+            yield ParseError(source, reason)
+            current = next(lines, None)
+            while current is not None and _header(current[1]) is None:
+                current = next(lines, None)
             continue
-        body, i = _entry_body(lines, i + 1)
+        body: list[tuple[int, str | None]] = []
+        current = next(lines, None)
+        while current is not None and len(body) < 2:
+            if current[1] != "":
+                if _header(current[1]) is not None:
+                    break
+                body.append(current)
+            current = next(lines, None)
+        too_long = [n for n, text in body if text is None]
+        if too_long:
+            yield ParseError(source, _too_long(too_long[0]))
+            continue
         try:
-            yield _paper(header, body, reference, source)
+            yield _paper(header, [text for _, text in body if text is not None], reference, source)
         except _Bad as bad:
             yield ParseError(source, str(bad))
 
 
-def _lines(text: str) -> list[str]:
-    """Cleaned lines, numbered as an editor numbers them.
+def _header(line: str | None) -> re.Match[str] | None:
+    return None if line is None else _HEADER.fullmatch(line)
+
+
+def _too_long(number: int) -> str:
+    return f"line {number} is longer than {MAX_LINE_BYTES // 2**20} MiB; it was not read"
+
+
+def _file_lines(stream: BinaryIO) -> Iterator[str | None]:
+    """The file's lines as `_text_lines` gives them, read one at a time; None for a line longer
+    than MAX_LINE_BYTES, whose rest is skipped unread.
+
+    UTF-8 decoding line by line gives what decoding the whole file would: no byte of a UTF-8
+    sequence is a newline, so no sequence spans two lines.
+    """
+    first = True
+    while raw := stream.readline(MAX_LINE_BYTES + 1):
+        if first:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+            first = False
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while (rest := stream.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+            continue
+        text = raw.decode("utf-8", errors="replace").removesuffix("\n").removesuffix("\r")
+        yield from text.split("\r")  # a lone CR ends a line too, as in old Mac files
+
+
+def _text_lines(text: str) -> list[str]:
+    """Lines as an editor numbers them.
 
     Split on newlines only: `str.splitlines` would also split at form feeds, NEL and U+2028, so a
     hostile title could shift every later line number.
     """
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return [one_line(line) for line in text.split("\n")]
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _lines(text: str) -> list[str]:
+    """Cleaned lines, numbered as an editor numbers them."""
+    return [one_line(line) for line in _text_lines(text)]
 
 
 def _quote(text: str) -> str:
     return repr(text if len(text) <= _QUOTE_LIMIT else text[:_QUOTE_LIMIT] + "…")
-
-
-def _next_header(lines: list[str], i: int) -> int:
-    while i < len(lines) and _HEADER.fullmatch(lines[i]) is None:
-        i += 1
-    return i
-
-
-def _entry_body(lines: list[str], i: int) -> tuple[list[str], int]:
-    """The title and abstract lines after a header, skipping blank lines.
-
-    Stops early at the next header so that an entry missing its abstract costs only itself.
-    """
-    body: list[str] = []
-    while i < len(lines) and len(body) < 2:
-        if lines[i]:
-            if _HEADER.fullmatch(lines[i]):
-                break
-            body.append(lines[i])
-        i += 1
-    return body, i
 
 
 def _paper(header: re.Match[str], body: list[str], reference: dt.date, source: Source) -> Paper:

@@ -160,25 +160,58 @@ def parse(
 
 def parse_entries(path: str | os.PathLike[str]) -> Iterator[MailEntry | ParseError]:
     file = Path(path)
-    with file.open("rb") as lines:
-        yield from iter_entries(map(_decode, lines), source_name=str(file))
+    with file.open("rb") as stream:
+        yield from iter_entries(_read_lines(stream), source_name=str(file))
+
+
+def _read_lines(stream: BinaryIO) -> Iterator[str | None]:
+    """The lines, decoded; None for a line longer than MAX_LINE_BYTES, whose rest is skipped
+    unread (iterating the file would read a 100 MB line whole)."""
+    while raw := stream.readline(MAX_LINE_BYTES + 1):
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while (rest := stream.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+            continue
+        yield _decode(raw)
 
 
 def _decode(line: bytes) -> str:
-    """UTF-8, else Latin-1, line by line: digests are ASCII, but a saved mail or an old record
-    may carry one Latin-1 name, which should read as itself and not as a replacement mark."""
-    try:
-        return line.decode("utf-8")
-    except UnicodeDecodeError:
-        return line.decode("latin-1")
+    """UTF-8, with a stray non-UTF-8 byte read as Windows-1252: digests are ASCII, but a saved
+    mail or an old record may carry one Latin-1 name, which should read as itself and not as a
+    replacement mark. Decoding the whole line as Latin-1 instead turned its UTF-8 characters into
+    mojibake, and the 0x9D of a `”` into a C1 control that took the rest of the line with it."""
+    return decode_lenient(line)
 
 
-def iter_entries(lines: Iterable[str], *, source_name: str) -> Iterator[MailEntry | ParseError]:
-    """Entries from the lines of a digest, in file order, each as soon as its last line is read."""
+def iter_entries(
+    lines: Iterable[str | None], *, source_name: str
+) -> Iterator[MailEntry | ParseError]:
+    """Entries from the lines of a digest, in file order, each as soon as its last line is read.
+
+    A line given as None was too long to read; the entry it stands in is rejected, as is one whose
+    lines add up to more than MAX_ENTRY_CHARS (the reader holds one entry at a time, and that
+    must stay small whatever the file holds).
+    """
     state = _State.OUTSIDE
     raw: _RawEntry | None = None
     number = 0
     for number, text in enumerate(lines, start=1):
+        if text is None or (raw is not None and state is not _State.OPENED):
+            size = MAX_ENTRY_CHARS + 1 if text is None else len(text)
+            if raw is not None and state is not _State.OPENED:
+                raw.size += size
+                if raw.size > MAX_ENTRY_CHARS:
+                    if raw.problem is None:
+                        raw.problem = (number, _too_long(number, text is None))
+                    if text is not None and _ends_entry(text.rstrip()):
+                        pass  # still read: it closes the entry
+                    else:
+                        continue
+            elif text is None:
+                state = _State.OUTSIDE if state is _State.OPENED else state
+                continue
+        assert text is not None
         line = text.rstrip("\r\n")
         if number == 1:
             line = line.lstrip("\ufeff")
