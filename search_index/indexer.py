@@ -129,6 +129,10 @@ def _commit_batch(
             writer.commit()
         else:
             writer.cancel()
+            # Whoosh's cancel() leaves the new segment's files (created empty with the writer)
+            # until some later commit cleans up: re-running a finished import left three files
+            # per batch behind, for good if nothing new was ever imported again.
+            _discard_new_segment(writer)
     except BaseException:
         _abandon(writer)
         raise
@@ -152,20 +156,24 @@ def _abandon(writer: IndexWriter) -> None:
     """
     with contextlib.suppress(Exception):
         writer.cancel()
-    storage = writer.storage
     with contextlib.suppress(Exception):
-        committed = (
-            whoosh_index.TOC._latest_generation(storage, writer.indexname) >= writer.generation
-        )
-        if not committed:
-            prefix = writer.newsegment.segment_id() + "."
-            for name in storage.list():
-                if name.startswith(prefix):
-                    with contextlib.suppress(OSError):
-                        storage.delete_file(name)
+        _discard_new_segment(writer)
     with contextlib.suppress(Exception):
         writer._tempstorage.destroy()
     if writer.writelock is not None:
         with contextlib.suppress(Exception):
             writer.writelock.release()
     writer.is_closed = True
+
+
+def _discard_new_segment(writer: IndexWriter) -> None:
+    """Delete the files of the writer's new segment, unless a commit made it part of the index
+    (the table of contents of the writer's generation is in place)."""
+    storage = writer.storage
+    if whoosh_index.TOC._latest_generation(storage, writer.indexname) >= writer.generation:
+        return
+    prefix = writer.newsegment.segment_id() + "."
+    for name in storage.list():
+        if name.startswith(prefix):
+            with contextlib.suppress(OSError):
+                storage.delete_file(name)

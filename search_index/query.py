@@ -11,6 +11,8 @@ from whoosh.analysis import STOP_WORDS, Analyzer
 from whoosh.fields import Schema
 from whoosh.reading import IndexReader
 
+from search_index.text import strip_controls
+
 DEFAULT_FIELDS = ("title", "abstract", "authors")
 ALIASES = {
     "title": ["ti"],
@@ -73,7 +75,10 @@ def plain_words(text: str) -> str:
 
 
 def parse(parser: qparser.QueryParser, text: str) -> ParsedQuery:
-    text = text.strip()
+    # Control characters and lone surrogates are no search terms. A surrogate is what the
+    # command line makes of a byte that is not UTF-8 (`paperscope search $'\xff*'`), and Whoosh
+    # raised UnicodeEncodeError on it, through every layer, as a traceback.
+    text = strip_controls(text).strip()
     if not text:
         return ParsedQuery(query.Every(), plain=False)
     problem = find_problem(text)

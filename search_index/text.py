@@ -29,10 +29,8 @@ _ESCAPE_SEQUENCE = re.compile(
 # property, they reorder the neutral characters around them, and nothing shows that they are
 # there. Lone surrogates (a JSON "\ud800" escape decodes to one) are no text at all: writing one
 # to the terminal or the clipboard fails with UnicodeEncodeError.
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
-    "\ud800-\udfff]"
-)
+_BIDI_AND_BOM = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI_AND_BOM + "\ud800-\udfff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ANY_SPACE = re.compile(r"\s+")
 

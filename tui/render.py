@@ -14,20 +14,34 @@ from textual.content import Content
 from search_index import Paper, SearchHit, Span, category_name, one_line, strip_controls
 
 MATCH_STYLE = "bold reverse"
+MOST_SHOWN = 20_000
+"""Characters of one text shown at most. Textual wraps a text whole before drawing it: opening a
+paper with a 5 MB abstract froze the explorer for 13 s (keys, and the copy asked for, waited),
+and no real abstract comes near this (arXiv allows 1,920 characters)."""
+MOST_SHOWN_IN_LIST = 500
+"""Of a title in the results list, where every row is laid out whenever the list changes."""
 
 
 def plain(text: str) -> Content:
     return Content(one_line(text))
 
 
-def highlighted(text: str, spans: Iterable[Span]) -> Content:
-    """Text with the matched spans styled; spans are dropped if cleaning moved the characters."""
+def highlighted(text: str, spans: Iterable[Span], *, most: int = MOST_SHOWN) -> Content:
+    """Text with the matched spans styled; spans are dropped if cleaning moved the characters.
+
+    A text longer than `most` characters is cut there, and says how much is not shown.
+    """
     cleaned = strip_controls(text)
+    moved = cleaned != text
+    if len(cleaned) > most:
+        hidden = len(cleaned) - most
+        cleaned = f"{cleaned[:most]}… ({hidden:,} more characters not shown)"
     content = Content(cleaned)
-    if cleaned != text:
+    if moved:
         return content
     for span in spans:
-        content = content.stylize(MATCH_STYLE, span.start, span.end)
+        if span.end <= most:
+            content = content.stylize(MATCH_STYLE, span.start, span.end)
     return content
 
 
@@ -40,8 +54,10 @@ def authors_line(paper: Paper, most: int = 3) -> str:
 def result_row(hit: SearchHit, *, marked: bool = False) -> Content:
     """Two lines for the results list: title, then authors, date, categories, code."""
     paper = hit.paper
-    title = highlighted(paper.title, hit.title_spans)
-    facts = [paper.published_text, *paper.categories[:2]]
+    title = highlighted(paper.title, hit.title_spans, most=MOST_SHOWN_IN_LIST)
+    # Cleaned like every other text from a paper: a category an importer keeps as written (an
+    # unknown code) went to the terminal raw here, escape sequences included.
+    facts = [paper.published_text, *(one_line(c) for c in paper.categories[:2])]
     meta = Content.assemble(
         (authors_line(paper), "dim"),
         ("  ", ""),
@@ -54,4 +70,4 @@ def result_row(hit: SearchHit, *, marked: bool = False) -> Content:
 
 
 def categories_text(paper: Paper) -> str:
-    return ", ".join(f"{c} ({category_name(c) or 'unknown'})" for c in paper.categories)
+    return one_line(", ".join(f"{c} ({category_name(c) or 'unknown'})" for c in paper.categories))

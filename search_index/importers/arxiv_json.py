@@ -177,6 +177,10 @@ def _record(raw: bytes, source: Source) -> Paper | ParseError:
         record = json.loads(raw.decode("utf-8", errors="replace"))
     except ValueError as exc:
         return ParseError(source, f"not valid JSON: {exc}")
+    except RecursionError:
+        # json's decoder recurses once per nesting level: `[[[[...` a few thousand deep (a line
+        # can hold millions) ended the whole import with a traceback.
+        return ParseError(source, "not valid JSON: nested too deeply to be a record")
     if not isinstance(record, dict):
         return ParseError(source, f"a JSON {type(record).__name__} where a record was expected")
     try:

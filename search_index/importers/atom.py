@@ -55,6 +55,11 @@ _OPENSEARCH_FIELDS = {
     f"{{{OPENSEARCH_NS}}}itemsPerPage": "items_per_page",
 }
 
+MAX_ENTRY_CHARS = 8 * 1024 * 1024
+"""An entry with more text than this is rejected (its further text is dropped as it is read):
+real ones hold a few KiB, and one entry at a time must stay small whatever the feed holds."""
+_TOO_LONG = f"entry with more than {MAX_ENTRY_CHARS // 2**20} MiB of text; it was not read whole"
+
 # Lines are fed to the parser one by one so that events can be tied to lines; a feed written
 # without newlines is still read in pieces of at most this size, never whole.
 _CHUNK = 64 * 1024
@@ -187,7 +192,8 @@ def parse_stream(
     """
     info = info if info is not None else FeedInfo()
     chunks = _chunks(stream) if isinstance(stream, BinaryReadable) else stream
-    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
+    builder = _BoundedBuilder()
+    parser = ET.XMLParser(target=builder)
     line = 1
     depth = 0
     root: ET.Element | None = None
@@ -195,7 +201,7 @@ def parse_stream(
     try:
         for chunk in chunks:
             parser.feed(chunk)
-            for event, elem in _events(parser):
+            for event, elem in builder.take_events():
                 if event == "start":
                     depth += 1
                     if depth == 1:
@@ -214,26 +220,68 @@ def parse_stream(
                     continue
                 if elem.tag == _ENTRY:
                     info.entries += 1
-                    yield _record(elem, Source(source_name, entry_line), info)
+                    source = Source(source_name, entry_line)
+                    if elem in builder.oversized:
+                        builder.oversized.discard(elem)
+                        yield ParseError(source, _TOO_LONG)
+                    else:
+                        yield _record(elem, source, info)
                     root.remove(elem)  # keep memory flat on long feeds
                 elif elem.tag in _OPENSEARCH_FIELDS:
                     _count(info, _OPENSEARCH_FIELDS[elem.tag], elem)
             line += chunk.count(b"\n")
-        parser.close()
         # A truncated document is only reported once the parser knows nothing more will come.
-        for _ in _events(parser):
-            pass
+        parser.close()
     except ET.ParseError as exc:
         error = _malformed(exc, source_name)
         info.failure = error.reason
         yield error
 
 
-def _events(parser: ET.XMLPullParser[ET.Element]) -> Iterator[tuple[str, ET.Element]]:
-    """The parser's start and end events, typed: those two always carry an element."""
-    for item in parser.read_events():
-        if len(item) == 2 and isinstance(item[1], ET.Element):
-            yield item[0], item[1]
+class _BoundedBuilder:
+    """ElementTree's TreeBuilder as an XMLParser target, recording start and end events (as
+    XMLPullParser does), with the text kept for one child of <feed> bounded.
+
+    The pull parser's builder keeps every character of an element's text until its end tag, so
+    a 100 MB <summary> (one line or many) was held whole, and then imported: 1.5 GB and three
+    minutes. Here, once a child of <feed> has MAX_ENTRY_CHARS of text, the rest of its text is
+    dropped as it is parsed, and the element is marked to be rejected.
+    """
+
+    def __init__(self) -> None:
+        self._builder = ET.TreeBuilder()
+        self._events: list[tuple[str, ET.Element]] = []
+        self._depth = 0
+        self._chars = 0
+        self.oversized: set[ET.Element] = set()
+
+    def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
+        elem = self._builder.start(tag, attrs)
+        self._depth += 1
+        if self._depth <= 2:
+            self._chars = 0
+        self._events.append(("start", elem))
+        return elem
+
+    def end(self, tag: str) -> ET.Element:
+        elem = self._builder.end(tag)
+        if self._depth == 2 and self._chars > MAX_ENTRY_CHARS:
+            self.oversized.add(elem)
+        self._depth -= 1
+        self._events.append(("end", elem))
+        return elem
+
+    def data(self, text: str) -> None:
+        self._chars += len(text)
+        if self._chars <= MAX_ENTRY_CHARS:
+            self._builder.data(text)
+
+    def close(self) -> ET.Element:
+        return self._builder.close()
+
+    def take_events(self) -> list[tuple[str, ET.Element]]:
+        events, self._events = self._events, []
+        return events
 
 
 def _malformed(exc: ET.ParseError, source_name: str) -> ParseError:

@@ -14,9 +14,10 @@ import datetime as dt
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from bibtexparser.entrypoint import parse_string
 from bibtexparser.middlewares.names import (
@@ -36,7 +37,7 @@ from search_index.ids import ARXIV_ID_IN_TEXT_RE, content_id, is_arxiv_id, split
 from search_index.latex import latex_to_unicode
 from search_index.links import classify_urls
 from search_index.models import Paper, ParseError, Source
-from search_index.text import one_line, tidy_paragraphs
+from search_index.text import decode_lenient, one_line, strip_controls, tidy_paragraphs
 
 NAME = "bibtex"
 
@@ -44,7 +45,11 @@ MAX_BYTES = 100 * 1024 * 1024
 """Beyond this a file is refused unread: bibtexparser holds the whole text and every block in
 memory, and no bibliography is this large (d2l's 488 entries take 150 KB)."""
 
+MAX_LINE_BYTES = 8 * 1024 * 1024
+"""A longer line is not read: the entry holding it is rejected, the rest of the file imported."""
+
 _ENTRY_START = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
+_ENTRY_START_BYTES = re.compile(rb"^[ \t]*@[A-Za-z]+[ \t]*[{(]")
 _MONTHS = {
     name: number
     for number, name in enumerate(
@@ -99,16 +104,80 @@ def parse(
             f"{MAX_BYTES // 2**20} MB are read); nothing was imported from it",
         )
         return
-    yield from parse_text(_decode(file.read_bytes()), source_name=str(file))
+    with file.open("rb") as stream:
+        data, unread = _read_bounded(stream, str(file))
+    yield from _in_line_order(parse_text(_decode(data), source_name=str(file)), unread)
+
+
+def _read_bounded(stream: BinaryIO, source_name: str) -> tuple[bytes, list[ParseError]]:
+    """The file, with each entry that holds a line longer than MAX_LINE_BYTES left out (as many
+    empty lines, so that later line numbers stay right), and an error for each entry left out.
+
+    bibtexparser needs the whole text at once, so the file cannot be streamed through it; but a
+    100 MB line (under MAX_BYTES) took 1.6 GB and three minutes to import as one absurd abstract,
+    so no line that long is ever read whole. An entry starts at a line that starts a block.
+    """
+    kept: list[bytes] = []
+    unread: list[ParseError] = []
+    block: list[bytes] = []
+    block_start = 1
+    long_line: int | None = None
+
+    def close_block() -> None:
+        if long_line is None:
+            kept.extend(block)
+            return
+        kept.append(b"\n" * len(block))
+        unread.append(
+            ParseError(
+                Source(source_name, block_start),
+                f"line {long_line} is longer than {MAX_LINE_BYTES // 2**20} MiB; "
+                "the entry holding it was not read",
+            )
+        )
+
+    number = 0
+    while raw := stream.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while (rest := stream.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                pass
+            raw = b"\n"
+            long_line = long_line or number
+        elif _ENTRY_START_BYTES.match(raw):
+            close_block()
+            block, block_start, long_line = [], number, None
+        block.append(raw)
+    close_block()
+    return b"".join(kept), unread
+
+
+def _in_line_order(
+    records: Iterable[Paper | ParseError], unread: list[ParseError]
+) -> Iterator[Paper | ParseError]:
+    """The parser's records with the errors of entries left unread put where they stood."""
+    pending = iter(unread)
+    waiting = next(pending, None)
+    for record in records:
+        line = record.source.line if record.source is not None else None
+        while waiting is not None and line is not None and (waiting.source.line or 0) < line:
+            yield waiting
+            waiting = next(pending, None)
+        yield record
+    if waiting is not None:
+        yield waiting
+    yield from pending
 
 
 def _decode(data: bytes) -> str:
-    """UTF-8 as most files are today; else Latin-1, which older .bib files use and which
-    decodes any byte, so that a stray byte costs one character rather than the file."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+    """UTF-8 as most files are today, with each byte that is not UTF-8 read as Windows-1252
+    (older .bib files are Latin-1, which it contains), so that a stray byte costs one character.
+
+    Decoding the whole file as Latin-1 once one byte was not UTF-8 turned every other accented
+    name in it into mojibake ("JÃ¼rgen"), and cut fields short: the 0x9D of a `”` became the C1
+    OSC introducer, which cleaning removes with everything after it.
+    """
+    return decode_lenient(data.removeprefix(b"\xef\xbb\xbf"))
 
 
 def parse_text(text: str, *, source_name: str) -> Iterator[Paper | ParseError]:
@@ -116,7 +185,7 @@ def parse_text(text: str, *, source_name: str) -> Iterator[Paper | ParseError]:
         with _quiet_bibtexparser():
             library = parse_string(text)
     except Exception as exc:  # a bug in the parser, not a record: report it as the file's
-        yield ParseError(Source(source_name), f"the BibTeX parser failed: {exc}")
+        yield ParseError(Source(source_name), f"the BibTeX parser failed: {one_line(str(exc))}")
         return
     for block in library.blocks:
         line = block.start_line + 1 if block.start_line is not None else None
@@ -137,7 +206,10 @@ def parse_text(text: str, *, source_name: str) -> Iterator[Paper | ParseError]:
         try:
             yield _paper(entry, source)
         except _Bad as bad:
-            yield ParseError(source, f"@{entry.entry_type}{{{entry.key}}}: {bad}")
+            # The key is as the file writes it, and the reason is printed: cleaned, or an escape
+            # sequence in a key reached the terminal through `paperscope import`'s summary.
+            label = one_line(f"@{entry.entry_type}{{{entry.key}}}")
+            yield ParseError(source, f"{label}: {bad}")
 
 
 @contextmanager
@@ -181,7 +253,13 @@ def _href(m: re.Match[str]) -> str:
 
 def _tex(text: str) -> str:
     """latex_to_unicode, after what it leaves alone: a doubled accent backslash, a control space,
-    and `\\href{url}{text}`, whose braces it would drop, gluing the URL to its text."""
+    and `\\href{url}{text}`, whose braces it would drop, gluing the URL to its text.
+
+    Escape sequences go first: read as TeX, the `\\` of an ST terminator (ESC \\) is a control
+    space or a doubled backslash, and the sequence left unterminated then took the rest of the
+    field when it was cleaned (an abstract was cut at the first OSC ended by ST).
+    """
+    text = strip_controls(text)
     text = _CONTROL_SPACE.sub(" ", _DOUBLED_ACCENT.sub(r"\\", text))
     return latex_to_unicode(_HREF.sub(_href, text))
 

@@ -38,6 +38,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import attrs
 
@@ -46,9 +47,15 @@ from search_index.ids import is_arxiv_id, split_version
 from search_index.latex import latex_to_unicode
 from search_index.links import classify_urls
 from search_index.models import Paper, ParseError, Source
-from search_index.text import one_line, tidy_paragraphs
+from search_index.text import decode_lenient, one_line, strip_controls, tidy_paragraphs
 
 NAME = "mailing"
+
+MAX_LINE_BYTES = 8 * 1024 * 1024
+"""A longer line is skipped unread and its entry rejected: real lines are a few hundred bytes."""
+MAX_ENTRY_CHARS = 8 * 1024 * 1024
+"""An entry longer than this is rejected; real abstracts are a few KiB."""
+_MIB = MAX_LINE_BYTES // 2**20
 
 _DELIMITER = "\\\\"
 _TRAILER = re.compile(r"^\\\\\s*\(")
@@ -87,6 +94,11 @@ def _href(m: re.Match[str]) -> str:
 
 
 def _tex(text: str) -> str:
+    # Escape sequences go first: read as TeX, the `\` of an ST terminator (ESC \) followed by a
+    # space is a control space, and the sequence left unterminated then took the rest of the
+    # field when it was cleaned: "Authors: Ada <OSC 52 ... ESC \> Lovelace, Alan Turing" was
+    # stored as the one author "Ada".
+    text = strip_controls(text)
     return latex_to_unicode(_HREF.sub(_href, _CONTROL_SPACE.sub(" ", text)))
 
 
@@ -125,6 +137,17 @@ class _RawEntry:
     abstract: list[str] = attrs.Factory(list)
     problem: tuple[int, str] | None = None
     """The first line that fits nowhere in a header: the entry is reported, not guessed at."""
+    size: int = 0
+    """Characters read into the entry so far."""
+
+    def grow(self, chars: int, number: int) -> bool:
+        """Count a line in; True (and the entry rejected) once the entry is too long to keep."""
+        self.size += chars
+        if self.size <= MAX_ENTRY_CHARS:
+            return False
+        if self.problem is None:
+            self.problem = (number, f"the entry is longer than {_MIB} MiB at line {number}")
+        return True
 
     def continue_field(self, text: str) -> bool:
         if not self.fields:
@@ -166,7 +189,7 @@ def parse_entries(path: str | os.PathLike[str]) -> Iterator[MailEntry | ParseErr
 
 def _read_lines(stream: BinaryIO) -> Iterator[str | None]:
     """The lines, decoded; None for a line longer than MAX_LINE_BYTES, whose rest is skipped
-    unread (iterating the file would read a 100 MB line whole)."""
+    unread (iterating over the file would read a 100 MB line whole)."""
     while raw := stream.readline(MAX_LINE_BYTES + 1):
         if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
             while (rest := stream.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
@@ -179,8 +202,8 @@ def _read_lines(stream: BinaryIO) -> Iterator[str | None]:
 def _decode(line: bytes) -> str:
     """UTF-8, with a stray non-UTF-8 byte read as Windows-1252: digests are ASCII, but a saved
     mail or an old record may carry one Latin-1 name, which should read as itself and not as a
-    replacement mark. Decoding the whole line as Latin-1 instead turned its UTF-8 characters into
-    mojibake, and the 0x9D of a `”` into a C1 control that took the rest of the line with it."""
+    replacement mark. (Decoding the whole line as Latin-1 instead turned its UTF-8 characters
+    into mojibake, and the 0x9D of a `”` into a C1 control that took the rest of the line.)"""
     return decode_lenient(line)
 
 
@@ -189,30 +212,21 @@ def iter_entries(
 ) -> Iterator[MailEntry | ParseError]:
     """Entries from the lines of a digest, in file order, each as soon as its last line is read.
 
-    A line given as None was too long to read; the entry it stands in is rejected, as is one whose
-    lines add up to more than MAX_ENTRY_CHARS (the reader holds one entry at a time, and that
-    must stay small whatever the file holds).
+    A line given as None was too long to read: the entry it stands in is rejected. So is an entry
+    longer than MAX_ENTRY_CHARS, whose further lines are not kept: one entry is held at a time,
+    and that must stay small whatever the file holds.
     """
     state = _State.OUTSIDE
     raw: _RawEntry | None = None
     number = 0
     for number, text in enumerate(lines, start=1):
-        if text is None or (raw is not None and state is not _State.OPENED):
-            size = MAX_ENTRY_CHARS + 1 if text is None else len(text)
-            if raw is not None and state is not _State.OPENED:
-                raw.size += size
-                if raw.size > MAX_ENTRY_CHARS:
-                    if raw.problem is None:
-                        raw.problem = (number, _too_long(number, text is None))
-                    if text is not None and _ends_entry(text.rstrip()):
-                        pass  # still read: it closes the entry
-                    else:
-                        continue
-            elif text is None:
-                state = _State.OUTSIDE if state is _State.OPENED else state
-                continue
-        assert text is not None
+        if text is None:
+            if raw is not None and raw.problem is None:
+                raw.problem = (number, f"line {number} is longer than {_MIB} MiB; it was not read")
+            state = _State.OUTSIDE if state is _State.OPENED else state
+            continue
         line = text.rstrip("\r\n")
+        full = raw is not None and raw.grow(len(line), number)
         if number == 1:
             line = line.lstrip("\ufeff")
         stripped = line.rstrip()
@@ -248,7 +262,7 @@ def iter_entries(
                 yield _finish(raw, source_name)
                 raw = _RawEntry(start=number)
                 _header_line(raw, line, number)
-            else:
+            elif not full:
                 _header_line(raw, line, number)
             continue
 
@@ -260,7 +274,7 @@ def iter_entries(
             # The trailer is missing and the next entry opens here.
             yield _finish(raw, source_name)
             raw, state = None, _State.OPENED
-        else:
+        elif not full:
             raw.abstract.append(line)
 
     if raw is not None and state is _State.ABSTRACT and not any(map(str.strip, raw.abstract)):
@@ -300,8 +314,10 @@ def _header_line(raw: _RawEntry, line: str, number: int) -> None:
 
 
 def _raw_id(raw: _RawEntry) -> str:
+    """The id as the file writes it, cleaned: it goes into every reason given for the entry, and
+    those are printed (`paperscope import` printed an OSC title sequence written here as is)."""
     m = _ID_LINE.match(raw.id_line or "")
-    return m.group("id") if m else ""
+    return one_line(m.group("id")) if m else ""
 
 
 def _finish(raw: _RawEntry, source_name: str) -> MailEntry | ParseError:
@@ -359,8 +375,12 @@ def _entry(raw: _RawEntry, source: Source) -> MailEntry:
         revisions = [_date(v) for k, v in fields.items() if k.startswith("date (revised")]
         updated = max(revisions, default=None)
 
+    # Cleaned before it is split, as every other field is: a code is kept as written when it is
+    # unknown, so a raw escape sequence here went to the index and to the screen as a category.
     categories = tuple(
-        dict.fromkeys(normalize_category(c) or c for c in fields.get("categories", "").split())
+        dict.fromkeys(
+            normalize_category(c) or c for c in one_line(fields.get("categories", "")).split()
+        )
     )
     abstract = _abstract(raw.abstract)
     # Converted like the title: a citation escapes what it is given, so TeX left here would
