@@ -282,9 +282,10 @@ def _has_index(directory: Path) -> bool:
         return True
     orphans = sorted(f for f in storage.list() if f.startswith(f"{INDEX_NAME}_") and "." in f)
     if orphans:
+        more = f" and {len(orphans) - 1} more" if len(orphans) > 1 else ""
         raise LibraryError(
             f"the index of the library {directory} is damaged: its table of contents is missing "
-            f"but {len(orphans)} index files ({orphans[0]}, ...) remain; nothing was changed"
+            f"but its files remain ({orphans[0]}{more}); nothing was changed"
         )
     return False
 

@@ -15,11 +15,9 @@ from search_index import Paper, SearchHit, Span, category_name, one_line, strip_
 
 MATCH_STYLE = "bold reverse"
 MOST_SHOWN = 20_000
-"""Characters of one text shown at most. Textual wraps a text whole before drawing it: opening a
-paper with a 5 MB abstract froze the explorer for 13 s (keys, and the copy asked for, waited),
-and no real abstract comes near this (arXiv allows 1,920 characters)."""
-MOST_SHOWN_IN_LIST = 500
-"""Of a title in the results list, where every row is laid out whenever the list changes."""
+"""Characters of one text shown at most. Textual lays a text out whole before drawing it: opening
+a paper with a 5 MB abstract froze the explorer for 7 s (13 s on a busy machine; keys, and the
+copy asked for, waited), and no real abstract comes near this (arXiv allows 1,920 characters)."""
 
 
 def plain(text: str) -> Content:
@@ -54,9 +52,9 @@ def authors_line(paper: Paper, most: int = 3) -> str:
 def result_row(hit: SearchHit, *, marked: bool = False) -> Content:
     """Two lines for the results list: title, then authors, date, categories, code."""
     paper = hit.paper
-    title = highlighted(paper.title, hit.title_spans, most=MOST_SHOWN_IN_LIST)
+    title = highlighted(paper.title, hit.title_spans)
     # Cleaned like every other text from a paper: a category an importer keeps as written (an
-    # unknown code) went to the terminal raw here, escape sequences included.
+    # unknown code) went to the terminal raw here, and an OSC 52 in one wrote the clipboard.
     facts = [paper.published_text, *(one_line(c) for c in paper.categories[:2])]
     meta = Content.assemble(
         (authors_line(paper), "dim"),

@@ -214,7 +214,9 @@ def _paper(record: dict[str, Any], source: Source) -> Paper:
         has_code=bool(code_urls),
         links=links,
         url=f"https://arxiv.org/abs/{arxiv_id}" if is_arxiv_id(arxiv_id) else None,
-        doi=_first_doi(_text(record, "doi")),
+        # Cleaned like every other field: the DOI goes into citations, so an escape sequence
+        # kept here reached the clipboard through the explorer's copy.
+        doi=_first_doi(_fold(_text(record, "doi"))),
         journal_ref=_fold(_text(record, "journal-ref")) or None,
         comments=comments,
         source=source,

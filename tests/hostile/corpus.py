@@ -8,9 +8,10 @@ bytes, invalid UTF-8, lone surrogates (where the format can carry them), a 5 MB 
 between them. Everything is generated at test time into a directory the caller gives; nothing
 big is committed.
 
-Every accepted record is described by its expected title: a control fragment is removed whole,
+Every accepted record is described by what must be stored: a control fragment is removed whole,
 so ``f"Hostile {name} {fragment} title {format}"`` is stored as ``f"Hostile {name} title
-{format}"``, while markup is text and is kept as written. Every rejected record is described by
+{format}"``, while markup is text and is kept as written; the abstract and authors around the
+fragment likewise. Every rejected record is described by
 its line and a piece of the reason, as the importer must print it: ``FILE:LINE: reason``.
 
 `write_huge_line` writes the 100 MB single line of each format, for the memory test.
@@ -266,6 +267,7 @@ def write_arxiv_json(folder: Path) -> CorpusFile:
             authors_parsed=[["Lovelace", f"Ada {fragment.text}", ""], ["Turing", "Alan", ""]],
             comments=f"5 pages {fragment.text}",
             categories=f"cs.LG {fragment.text}",
+            doi=f"10.1234/{fragment.text}h{number}",
             **{"journal-ref": f"J. Hostile {fragment.text} 1"},
         )
         # Both spellings JSON allows: escapes, and the characters themselves where legal.

@@ -714,6 +714,20 @@ def test_a_full_disk_fails_in_one_line_and_keeps_the_index(
     big = write_snapshot(tmp_path / "big.json", 3_000)
     small = write_snapshot(tmp_path / "small.json", 20, start=50_000)
     _check_failed_write(library, big, small, "No space left on device")
+    # A disk already full when the import starts: not even the lock's note of who holds it fits.
+    fd = os.open(tiny_filesystem / "filler", os.O_WRONLY | os.O_CREAT, 0o644)
+    try:
+        while True:
+            os.write(fd, bytes(4096))
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    before = hashes(library)
+    proc = cli(library, "import", str(write_snapshot(tmp_path / "more.json", 5, 60_000)), ok=None)
+    one_line_error(proc, str(library), "No space left on device", "nothing was imported")
+    assert hashes(library) == before
+    assert json.loads(cli(library, "stats", "--json").stdout)["papers"] == SEED_PAPERS + 20
 
 
 def test_a_write_beyond_the_file_size_limit_fails_in_one_line(tmp_path: Path) -> None:
