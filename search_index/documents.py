@@ -10,6 +10,7 @@ import attrs
 
 from search_index.merging import match_key
 from search_index.models import Paper, Source
+from search_index.schema import SPELL_FIELD, spell_words
 
 
 def paper_to_json_dict(paper: Paper) -> dict[str, Any]:
@@ -66,18 +67,22 @@ def same_content(a: Paper, b: Paper) -> bool:
     )
 
 
-def paper_to_document(paper: Paper) -> dict[str, Any]:
-    published = dt.datetime.combine(paper.published, dt.time())
+def paper_to_document(paper: Paper, spelled: set[str] | None = None) -> dict[str, Any]:
+    """The fields Whoosh indexes. `spelled` holds the words already given to the spelling fields
+    in this batch (see `schema.spell_words`); a fresh set gives them all."""
+    if spelled is None:
+        spelled = set()
     return {
         "id": paper.id,
         "citekey": paper.citation_key or "",
         "match": match_key(paper),
         "title": paper.title,
         "abstract": paper.abstract,
+        SPELL_FIELD: spell_words(f"{paper.title} {paper.abstract}", spelled),
         "authors": "\n".join(paper.authors),
         "categories": ",".join(paper.categories),
         "category_list": ",".join(paper.categories).encode(),
-        "published": published,
+        "published": paper.published.toordinal(),
         "year": paper.published.year,
         "has_code": paper.has_code or bool(paper.code_urls),
         "record": paper_to_record(paper),

@@ -6,7 +6,6 @@ sees a whole earlier or later state, and an import killed half-way loses only it
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterable
 
 import attrs
@@ -14,14 +13,17 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
-from search_index import documents
+from search_index import documents, segments
 from search_index.citekeys import base_key, unique_key
 from search_index.errors import READ_FAILURES, LibraryError, describe
 from search_index.ids import is_arxiv_id
 from search_index.merging import match_key, merge, same_paper
 from search_index.models import ImportReport, Paper
 
-WRITER_MEMORY_MB = 256
+WRITER_MEMORY_MB = 64
+"""Whoosh's sorting pool spills sorted runs to disk above this. Its own size estimate counts
+well under what Python holds (256 here peaked at 809 MB of RSS), and a batch of papers needs far
+less: 2,000 papers are about 12 MB of postings."""
 
 
 class WriteFailed(LibraryError):
@@ -65,7 +67,9 @@ def _store(ix: whoosh_index.Index, batch: dict[str, Paper], report: ImportReport
     # Failures of the writing only (the papers are read outside): an OSError here used to escape
     # as a traceback from `paperscope import` on a full disk (ENOSPC) or under `ulimit -f` (EFBIG).
     try:
-        return _commit_batch(ix, batch, report)
+        report = _commit_batch(ix, batch, report)
+        segments.merge_as_needed(ix, WRITER_MEMORY_MB)
+        return report
     except READ_FAILURES as exc:
         raise WriteFailed(str(getattr(ix.storage, "folder", "")), describe(exc), report) from exc
 
@@ -106,6 +110,8 @@ def _commit_batch(
                 used[base].add(key)
                 return key
 
+            # Words already given to the spelling field in this batch (see schema.spell_words).
+            spelled: set[str] = set()
             for incoming in batch.values():
                 old = _stored(s, incoming)
                 if old is not None:
@@ -121,20 +127,22 @@ def _commit_batch(
                     added += 1
                 key = paper.citation_key or new_key(paper)
                 writer.update_document(
-                    **documents.paper_to_document(attrs.evolve(paper, citation_key=key))
+                    **documents.paper_to_document(attrs.evolve(paper, citation_key=key), spelled)
                 )
         # The commit is inside the try too: a commit that fails (a full disk while writing the
         # segment) must be cleaned up like any other failed batch.
         if added or updated:
-            writer.commit()
+            # Merging is left to `segments`, after the commit: Whoosh's merge in the commit
+            # slowed big imports to a crawl (see segments.py).
+            writer.commit(merge=False)
         else:
             writer.cancel()
             # Whoosh's cancel() leaves the new segment's files (created empty with the writer)
             # until some later commit cleans up: re-running a finished import left three files
             # per batch behind, for good if nothing new was ever imported again.
-            _discard_new_segment(writer)
+            segments.discard_new_segment(writer)
     except BaseException:
-        _abandon(writer)
+        segments.abandon(writer)
         raise
     return attrs.evolve(
         report,
@@ -142,38 +150,3 @@ def _commit_batch(
         updated=report.updated + updated,
         unchanged=report.unchanged + unchanged,
     )
-
-
-def _abandon(writer: IndexWriter) -> None:
-    """Drop a writer whose batch failed, leaving the library exactly as its last commit left it.
-
-    Whoosh's cancel() first writes the writer's buffers out, so on a full disk it fails itself and
-    leaves the new segment's files, its scratch directory (papers_v1.tmp) and Whoosh's own lock
-    behind: hundreds of kilobytes on a disk that is already full, so that not even a small import
-    fitted afterwards. What cancel() could not remove is removed here. The new segment belongs to
-    no commit unless the table of contents of its generation was renamed into place; then its
-    files are kept.
-    """
-    with contextlib.suppress(Exception):
-        writer.cancel()
-    with contextlib.suppress(Exception):
-        _discard_new_segment(writer)
-    with contextlib.suppress(Exception):
-        writer._tempstorage.destroy()
-    if writer.writelock is not None:
-        with contextlib.suppress(Exception):
-            writer.writelock.release()
-    writer.is_closed = True
-
-
-def _discard_new_segment(writer: IndexWriter) -> None:
-    """Delete the files of the writer's new segment, unless a commit made it part of the index
-    (the table of contents of the writer's generation is in place)."""
-    storage = writer.storage
-    if whoosh_index.TOC._latest_generation(storage, writer.indexname) >= writer.generation:
-        return
-    prefix = writer.newsegment.segment_id() + "."
-    for name in storage.list():
-        if name.startswith(prefix):
-            with contextlib.suppress(OSError):
-                storage.delete_file(name)

@@ -225,6 +225,13 @@ class Library:
             if _TOC_TEMP.match(entry.name):
                 with contextlib.suppress(OSError):
                     entry.unlink()
+        # And what a commit killed after its rename had yet to delete: the replaced tables and
+        # segments. A batch's next commit would delete them, but a merge's commit may have
+        # been the last (a re-run that finds every paper stored commits nothing).
+        with contextlib.suppress(*READ_FAILURES):
+            latest = whoosh_index.TOC._latest_generation(self._ix.storage, INDEX_NAME)
+            toc = whoosh_index.TOC.read(self._ix.storage, INDEX_NAME, latest)
+            whoosh_index.clean_files(self._ix.storage, INDEX_NAME, latest, toc.segments)
 
 
 def _writable(directory: Path) -> bool:

@@ -6,7 +6,6 @@ between threads, and a fresh one sees papers imported a moment ago without a res
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -31,7 +30,7 @@ from search_index.models import (
     Span,
 )
 from search_index.query import make_parser, parse, widen
-from search_index.schema import SCHEMA_VERSION, text_analyzer
+from search_index.schema import SCHEMA_VERSION, SPELL_FIELD, text_analyzer
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -244,16 +243,8 @@ def _allowed(
     date_check = None
     if dates and (filters.since or filters.until):
         field = s.schema["published"]
-        low = (
-            field.to_column_value(dt.datetime.combine(filters.since, dt.time.min))
-            if filters.since
-            else None
-        )
-        high = (
-            field.to_column_value(dt.datetime.combine(filters.until, dt.time.max))
-            if filters.until
-            else None
-        )
+        low = field.to_column_value(filters.since.toordinal()) if filters.since else None
+        high = field.to_column_value(filters.until.toordinal()) if filters.until else None
         date_check = (s.reader().column_reader("published", translate=False), low, high)
     if not sets and date_check is None:
         return None
@@ -311,7 +302,9 @@ def _query_terms(q: wq.Query, s: Searcher) -> dict[str, set[str]]:
 
 def _suggest(s: Searcher, q: wq.Query, text: str) -> str | None:
     try:
-        correction = s.correct_query(q, text)
+        correction = s.correct_query(
+            q, text, aliases={"title": SPELL_FIELD, "abstract": SPELL_FIELD}
+        )
     except Exception:  # a suggestion is a nicety; never let it break a search
         return None
     suggested = str(correction.string)

@@ -187,10 +187,15 @@ def index_files(path: Path) -> set[str]:
 def check_tidy(path: Path) -> None:
     """After a finished import only the current commit's files are left: no temporary table of
     contents, orphaned segment parts or writer scratch space eating the disk."""
-    tocs = [n for n in index_files(path) if n.startswith("_papers_v1_")]
-    assert len(tocs) == 1 and re.fullmatch(r"_papers_v1_\d+\.toc", tocs[0]), tocs
+    tocs = [n for n in index_files(path) if n.startswith(f"_{INDEX_NAME}_")]
+    assert len(tocs) == 1 and re.fullmatch(rf"_{INDEX_NAME}_\d+\.toc", tocs[0]), tocs
     live = {s.segment_id() for s in TOC.read(FileStorage(str(path)), INDEX_NAME).segments}
-    for name in index_files(path) - {"library.json", "write.lock", "papers_v1_WRITELOCK", *tocs}:
+    for name in index_files(path) - {
+        "library.json",
+        "write.lock",
+        f"{INDEX_NAME}_WRITELOCK",
+        *tocs,
+    }:
         assert name.endswith(".seg") and name[: -len(".seg")] in live, f"left over: {name}"
 
 
@@ -262,7 +267,25 @@ def wrap(owner, name, before=None, after=None):
     setattr(owner, name, wrapped)
 
 W = writing.SegmentWriter
-wrap(W, "__init__", after="batch")
+from search_index import segments
+merging = [False]
+original_init = W.__init__
+def writer_init(self, *args, **kwargs):
+    original_init(self, *args, **kwargs)
+    if not merging[0]:
+        mark("batch")
+W.__init__ = writer_init
+original_merge = segments.merge
+def merge(*args, **kwargs):
+    mark("merge")
+    merging[0] = True
+    try:
+        return original_merge(*args, **kwargs)
+    finally:
+        merging[0] = False
+        mark("merged")
+segments.merge = merge
+wrap(W, "write_per_doc", after="merge-docs")
 original_add = W.add_document
 def add_document(self, **fields):
     if not getattr(self, "_marked", False):
@@ -270,7 +293,6 @@ def add_document(self, **fields):
         mark("add")
     return original_add(self, **fields)
 W.add_document = add_document
-wrap(W, "add_reader", before="merge", after="merged")
 wrap(W, "_flush_segment", before="flush")
 terms = [0]
 original_term = whoosh3.W3FieldWriter.finish_term
@@ -323,8 +345,9 @@ PHASES = {
     None: "starting",
     "batch": "adding papers",
     "add": "adding papers",
-    "merge": "merging old segments",
-    "merged": "merging old segments",
+    "merge": "merging segments",
+    "merge-docs": "merging segments",
+    "merged": "between batches",
     "flush": "writing the new segment",
     "terms": "writing the new segment",
     "assemble": "assembling the segment file",
@@ -339,7 +362,7 @@ PHASES = {
 }
 # "re-reading committed papers": a resumed import checking the batches it already stored.
 COMMIT_PHASES = {
-    "merging old segments",
+    "merging segments",
     "writing the new segment",
     "assembling the segment file",
     "writing the table of contents",
@@ -429,6 +452,9 @@ class Importer:
         last = steps[-1] if steps else None
         if last == "batch" and steps.count("batch") <= committed_before:
             return "re-reading committed papers"  # a resumed import skipping what it has
+        merges = [step for step in steps if step in ("merge", "merged")]
+        if merges and merges[-1] == "merge":
+            return "merging segments"  # its own writer, table of contents and cleanup
         return PHASES[last]
 
     def __enter__(self) -> Importer:
@@ -635,8 +661,10 @@ def test_an_import_killed_25_times_loses_nothing(
 # Each step of a commit at which the importer kills itself, and how many of its batches must be
 # in the library afterwards: exactly those whose table of contents was renamed into place.
 COMMIT_STEPS = [
-    "merge#1",  # reading the small old segments into the first batch's segment
-    "merged#5",  # merged, nothing of the new segment written yet
+    "merge#1",  # the third batch committed: eight small segments, about to be merged
+    "merge-docs#4",  # four of them copied into the merged segment, no postings written yet
+    "toc#4",  # the merged segment written, its table of contents not yet
+    "renamed#4",  # the merge committed, the replaced segments' files still there
     "terms#2",  # in the middle of writing the postings of the first batch
     "copied#3",  # the compound segment file half assembled
     "rename#2",  # the new table of contents written, not yet renamed into place
@@ -659,7 +687,9 @@ def test_an_import_killed_inside_a_commit_loses_nothing(
     name, n = step.split("#")
     assert run.steps()[-1] == name and run.steps().count(name) == int(n)
     k, _ = check_batches(library, before, source, batch=200)
-    assert k == run.steps().count("renamed"), "the commit point is not the table's rename"
+    steps = run.steps()
+    batch_steps = steps[: steps.index("merge")] if "merge" in steps else steps
+    assert k == batch_steps.count("renamed"), "the commit point is not the table's rename"
     # The same import again completes it (adding exactly what was missing) and leaves no litter.
     with Importer(library, source.path, batch=200) as again:
         assert again.finish(timeout=120) == 0, again.errors
@@ -745,7 +775,7 @@ def test_a_write_beyond_the_file_size_limit_fails_in_one_line(tmp_path: Path) ->
 
 
 def _damage(library: Path, how: str) -> Path:
-    toc = next(library.glob("_papers_v1_*.toc"))
+    toc = next(library.glob(f"_{INDEX_NAME}_*.toc"))
     segment = max(library.glob("*.seg"), key=lambda p: p.stat().st_size)
     if how == "garbage-toc":
         toc.write_bytes(random.Random(SEED).randbytes(toc.stat().st_size))
@@ -1017,7 +1047,7 @@ def test_a_reader_never_seeds_a_library_an_import_is_filling(tmp_path: Path) -> 
         # Wait until the import is inside its first batch (the writer's scratch directory
         # exists), holding the lock, with nothing committed yet.
         deadline = time.monotonic() + 60
-        while not (library / "papers_v1.tmp").exists():
+        while not (library / f"{INDEX_NAME}.tmp").exists():
             assert importer.poll() is None and time.monotonic() < deadline
             time.sleep(0.005)
         started = time.monotonic()
