@@ -105,6 +105,11 @@ class Library:
             if not _has_index(directory):
                 old = _older_index_names(directory)
                 ix = whoosh_index.create_in(str(directory), build_schema(), indexname=INDEX_NAME)
+                if not seed:
+                    # Made for an import: "seeded" records that the sample question is settled,
+                    # so a reader opening the library before the import's first commit (the
+                    # lock is released in between) does not add the sample papers to it.
+                    meta["seeded"] = True
                 _write_meta(directory, {**meta, "schema_version": SCHEMA_VERSION})
                 if old:
                     _rebuild_from(directory, old, ix)
