@@ -41,7 +41,10 @@ _SPECIAL = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
+_UNPAIRED_BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 _MATH = re.compile(r"(\$[^$]+\$)")
+# The first character of a ligature: `--` (–), `---` (—), ``` `` ``` (“), `''` (”), `!``, `?``.
+_LIGATURE = re.compile(r"([-`'])(?=\1)")
 
 
 class Style(enum.Enum):
@@ -154,12 +157,28 @@ def _resolve(style: str | Style) -> str:
 
 
 def escape_latex(text: str) -> str:
-    """Escape BibTeX's special characters, leaving `$...$` math as written."""
+    r"""Escape BibTeX's special characters, leaving `$...$` math as written.
+
+    Every character reads back as itself, in LaTeX and in our own importer: `--`, ``` `` ``` and
+    `''` are ligatures (an en dash, curly quotes) unless an empty group parts them, and braces
+    that do not pair up are written as `\textbraceleft{}`/`\textbraceright{}`, because BibTeX
+    counts `\{` as a brace too: one unpaired made the whole file unreadable to pybtex and BibTeX.
+    """
     pieces = _MATH.split(text)
+    special = _SPECIAL if _braces_pair(pieces[::2]) else {**_SPECIAL, **_UNPAIRED_BRACES}
     return "".join(
-        piece if i % 2 else "".join(_SPECIAL.get(c, c) for c in piece)
+        piece if i % 2 else _LIGATURE.sub(r"\1{}", "".join(special.get(c, c) for c in piece))
         for i, piece in enumerate(pieces)
     )
+
+
+def _braces_pair(pieces: Iterable[str]) -> bool:
+    depth = 0
+    for char in "".join(pieces):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def protect_capitals(title: str) -> str:

@@ -51,7 +51,7 @@ _SYMBOLS = {
     "log": "log", "ln": "ln", "exp": "exp", "sin": "sin", "cos": "cos", "max": "max",
     "min": "min", "lim": "lim", "sup": "sup", "inf": "inf", "det": "det", "dagger": "†",
     "textendash": "–", "textemdash": "—", "textregistered": "®", "copyright": "©",
-    "textasciitilde": "~", "textbackslash": "\\", "S": "§", "P": "¶", "dag": "†", "ddag": "‡",
+    "S": "§", "P": "¶", "dag": "†", "ddag": "‡",
     "pounds": "£", "euro": "€", "quad": " ", "qquad": " ", "AA": "Å",
 }  # fmt: skip
 # Commands whose argument is shown as it is: fonts, emphasis, boxes.
@@ -72,7 +72,29 @@ _LETTER_RE = re.compile(
 _KEEP_RE = re.compile(r"\\(?:" + _KEEP_ARGUMENT + r")\s*\{([^{}]*)\}")
 _FONT_SWITCH_RE = re.compile(r"\{\\(?:em|it|bf|rm|sf|tt|sc|sl|bfseries|itshape)\s+([^{}]*)\}")
 _SYMBOL_RE = re.compile(r"\\([A-Za-z]+)(?![A-Za-z])")
-_ESCAPED = re.compile(r"\\([%&#_$])")
+# Characters written so that they stand for themselves: `\{`, `\%`, `\textbackslash{}`, `\^{}`.
+# They are set aside before anything else is read, so that no later step takes them for syntax:
+# the `\` of `\textbackslash{}textbf` begins no command, an escaped brace is no group, and the
+# tilde of `\textasciitilde{}` is no tie. A doubled backslash (a line break) is matched first, so
+# that `\\{` is a line break followed by a group.
+_LITERAL_WORDS = {
+    "textbackslash": "\\",
+    "textasciitilde": "~",
+    "textasciicircum": "^",
+    "textbraceleft": "{",
+    "textbraceright": "}",
+}
+_LITERAL_RE = re.compile(
+    r"(?P<break>\\\\)"
+    r"|\\(?P<word>" + "|".join(_LITERAL_WORDS) + r")(?![A-Za-z])\s*(?:\{\})?"
+    r"|\\(?P<accent>[~^])\{\}"
+    r"|\\(?P<char>[{}%&#_$])"
+    r"|(?P<own>\ue000)"
+)
+_PLACEHOLDER = "\ue000"
+"""Stands for a set-aside character while the rest is read. The private-use character is set
+aside too where the input holds it already, so that each placeholder is put back in order."""
+_PLACEHOLDER_RE = re.compile(_PLACEHOLDER)
 _HREF_RE = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 
 
@@ -94,7 +116,17 @@ def latex_to_unicode(text: str) -> str:
     """Readable text from LaTeX source; commands it does not know are left as written."""
     if not any(mark in text for mark in ("\\", "$", "{", "~", "--", "``")):
         return text
-    out = _HREF_RE.sub(r"\2", text)  # the link text; the URL is the importer's business
+    literals: list[str] = []
+
+    def set_aside(m: re.Match[str]) -> str:
+        if m.group("break"):
+            return " "  # a line break; first, so that `\\{x}` is a break and a group
+        word = m.group("word")
+        literals.append(_LITERAL_WORDS[word] if word else m.group(m.lastgroup or 0))
+        return _PLACEHOLDER
+
+    out = _LITERAL_RE.sub(set_aside, text)
+    out = _HREF_RE.sub(r"\2", out)  # the link text; the URL is the importer's business
     out = _BRACED_ACCENT_RE.sub(r"\1", out)
     out = _ACCENT_RE.sub(_accent, out)
     out = _LETTER_RE.sub(lambda m: _LETTERS[m.group(1)], out)
@@ -102,8 +134,7 @@ def latex_to_unicode(text: str) -> str:
         out = _KEEP_RE.sub(r"\1", out)
         out = _FONT_SWITCH_RE.sub(r"\1", out)
     out = _SYMBOL_RE.sub(_symbol, out)
-    out = re.sub(r"(?<!\\)\$", "", out)  # math delimiters, now that the symbols are text
-    out = _ESCAPED.sub(r"\1", out)  # after the delimiters, so \$5 stays a dollar
+    out = re.sub(r"(?<!\\)\$", "", out)  # math delimiters (an escaped \$ is set aside)
     out = out.replace("\\ ", " ")  # a control space
     out = out.replace("---", "—").replace("--", "–").replace("``", "“").replace("''", "”")
     # A tie is a space ("Fig.~3", "et~al."), but in plain-text abstracts "~" before a number
@@ -111,5 +142,8 @@ def latex_to_unicode(text: str) -> str:
     out = re.sub(r"(?<!\\)(?<![.])~(?=\s*[\d.])", "\x00", out)
     out = re.sub(r"(?<!\\)~", " ", out).replace("\x00", "~")
     out = re.sub(r"(?<!\\)[{}]", "", out)  # grouping braces ({LLMs}) protect case in BibTeX only
-    out = out.replace("\\\\", " ")
-    return re.sub(r"[ \t]{2,}", " ", out)
+    out = re.sub(r"[ \t]{2,}", " ", out)
+    if literals:
+        put_back = iter(literals)
+        out = _PLACEHOLDER_RE.sub(lambda _: next(put_back, ""), out)
+    return out

@@ -102,6 +102,54 @@ def test_import_exit_codes_and_messages(tmp_path: Path, seed_listing: Path) -> N
     assert json.loads(run(tmp_path, "stats", "--json").stdout)["papers"] == 20
 
 
+def test_import_prints_file_names_and_reasons_without_control_characters(tmp_path: Path) -> None:
+    bad = write_listing(
+        tmp_path / "evil\x1b]0;retitled\x07.txt",
+        [("LGJun 3, 2024", "A New PaperAnn Lee", "Text."), ("LGFeb 30, 2024", "BadBo Li", "T.")],
+    )
+    proc = run(tmp_path, "import", str(bad), ok=1)
+    shown = tmp_path / "evil.txt"  # the sequence removed whole
+    assert proc.stderr == f"{shown}:4: impossible date Feb 30, 2024\n"
+    assert proc.stdout.startswith(f"{shown} (listing): 1 added, 0 updated, 0 unchanged, 1 rejected")
+    assert "\x1b" not in proc.stdout + proc.stderr and "\x07" not in proc.stdout + proc.stderr
+
+
+def test_a_reader_never_seeds_a_library_that_an_import_has_created(tmp_path: Path) -> None:
+    """What `paperscope import` does, with `paperscope search` or the explorer opening the new
+    library between its two steps (the write lock is released in between): the imported library
+    got the 19 sample papers too. Deterministic here; a race between processes otherwise."""
+    import datetime as dt
+
+    from search_index import Library, Paper
+
+    importing = Library.open(tmp_path / "library", seed=False)  # `import`: open, lock released
+    Library.open(tmp_path / "library")  # a reader: the library is new and still empty
+    importing.add(
+        [
+            Paper(
+                id="2401.00001",
+                title="Imported",
+                authors=("Ann Lee",),
+                published=dt.date(2024, 1, 1),
+            )
+        ]
+    )
+    assert importing.count() == 1
+
+
+def test_the_explorer_reports_an_unusable_library_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import main
+
+    not_a_directory = tmp_path / "library"
+    not_a_directory.write_text("a file")
+    assert main(["--library", str(not_a_directory)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == f"paperscope: the library path {not_a_directory} is a file, not a directory\n"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import webbrowser
 from collections.abc import Iterable, Sequence
 from importlib import resources
@@ -12,7 +13,15 @@ from textual.binding import Binding
 from textual.driver import Driver
 from textual.screen import Screen
 
-from search_index import Library, Paper, PaperscopeError, SearchService, style_label
+from search_index import (
+    Library,
+    Paper,
+    PaperscopeError,
+    SearchService,
+    one_line,
+    strip_controls,
+    style_label,
+)
 from tui import clipboard
 from tui.commands import explorer_commands
 from tui.config import Config, load_config
@@ -51,6 +60,9 @@ SHORT_LABELS = {
 
 
 def _short(title: str, most: int = 48) -> str:
+    """A title for a notification, cleaned: Textual drops a BEL but writes an ESC through, so a
+    stored title holding an OSC 0 retitled the user's window when its copy was announced."""
+    title = one_line(title)
     return title if len(title) <= most else title[: most - 1].rstrip() + "…"
 
 
@@ -115,6 +127,10 @@ class PaperscopeApp(App[None]):
     # -- copying ------------------------------------------------------------------------------
 
     def _copy(self, text: str, what: str) -> None:
+        # Whatever is copied came from paper data: a record stored before the importers cleaned
+        # everything put its escape sequences on the clipboard. Newlines and tabs stay, as in
+        # `paperscope cite`, for a citation of several lines.
+        text = strip_controls(text)
         outcome = clipboard.copy(self, text, self.state_dir, use_local=self.use_local_clipboard)
         if self.tmux_drops_copies and not outcome.local:
             # Saying "sent to the terminal clipboard" would be untrue: tmux keeps it.
@@ -186,7 +202,7 @@ class PaperscopeApp(App[None]):
         if clipboard.local_clipboard_possible():
             try:
                 if webbrowser.open(url):
-                    self.notify(f"Opened {url}", markup=False)
+                    self.notify(f"Opened {one_line(url)}", markup=False)
                     return
             except webbrowser.Error:
                 pass
@@ -197,7 +213,7 @@ def run_explorer(library_dir: str | None) -> int:
     try:
         service = SearchService(Library.open(library_dir))
     except PaperscopeError as exc:
-        print(f"paperscope: {exc}")
+        print(f"paperscope: {strip_controls(str(exc))}", file=sys.stderr)
         return 2
     PaperscopeApp(service, config=load_config()).run()
     return 0

@@ -175,7 +175,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args)
     except (PaperscopeError, UsageError) as exc:
-        print(f"paperscope: {exc}", file=sys.stderr)
+        # Messages name files and quote data (a server's error text, a path given on the
+        # command line): no control character of theirs reaches the terminal.
+        print(f"paperscope: {strip_controls(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("paperscope: interrupted; everything committed before is kept", file=sys.stderr)
@@ -210,12 +212,12 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _print_error(error: ParseError) -> None:
-    print(strip_controls(str(error)), file=sys.stderr)
+    print(one_line(str(error)), file=sys.stderr)
 
 
 def _parse(args: argparse.Namespace) -> int:
     chosen, records = parse_file(args.path, args.format, reference_date=args.reference_date)
-    print(f"paperscope: reading {args.path} as {chosen}", file=sys.stderr)
+    print(f"paperscope: reading {one_line(args.path)} as {chosen}", file=sys.stderr)
     rejected = 0
     for record in records:
         if isinstance(record, ParseError):
@@ -231,6 +233,7 @@ def _parse(args: argparse.Namespace) -> int:
 def _import(library: Library, args: argparse.Namespace) -> int:
     rejected = 0
     for path in args.paths:
+        name = one_line(path)  # a file name can hold control characters too
         fmt = args.format if args.format != "auto" else detect_format(Path(path))
         progress = ImportProgress(path, expected=estimate_records(path, fmt))
         try:
@@ -246,7 +249,7 @@ def _import(library: Library, args: argparse.Namespace) -> int:
             progress.finish()
             kept = progress.report
             print(
-                f"{path}: interrupted; {kept.added} added and {kept.updated} updated before "
+                f"{name}: interrupted; {kept.added} added and {kept.updated} updated before "
                 "were committed and are kept; run the same import again to finish it",
                 file=sys.stderr,
             )
@@ -254,7 +257,7 @@ def _import(library: Library, args: argparse.Namespace) -> int:
         progress.finish()
         rejected += len(report.errors)
         summary = (
-            f"{path} ({report.format}): {report.added} added, {report.updated} updated, "
+            f"{name} ({report.format}): {report.added} added, {report.updated} updated, "
             f"{report.unchanged} unchanged, {len(report.errors)} rejected"
         )
         if report.errors:
@@ -347,14 +350,14 @@ def _summary(paper: Paper, number: int | None) -> str:
     """Three lines of at most 80 columns: title, authors and facts, ids."""
     indent = "    " if number is not None else ""
     first = f"{number:>2}. " if number is not None else ""
-    facts = [paper.published_text, *paper.categories[:3]]
+    facts = [paper.published_text, *(one_line(c) for c in paper.categories[:3])]
     if paper.has_code or paper.code_urls:
         facts.append("code")
     lines = [
         first + _clip(one_line(paper.title), WIDTH - len(first)),
         indent + _clip(one_line(_authors(paper)), WIDTH - len(indent)),
         indent + _clip(" · ".join(facts), WIDTH - len(indent)),
-        indent + _clip(f"{paper.id}  [{paper.citation_key}]", WIDTH - len(indent)),
+        indent + _clip(one_line(f"{paper.id}  [{paper.citation_key}]"), WIDTH - len(indent)),
     ]
     return "\n".join(lines)
 
@@ -454,5 +457,5 @@ def _stats(service: SearchService, args: argparse.Namespace) -> int:
     if stats.years:
         print(f"Years       {stats.years[0][0]}–{stats.years[-1][0]}")
     for code, count in stats.categories[:10]:
-        print(f"  {count:>6}  {code:<10} {_clip(category_name(code) or '', 56)}")
+        print(f"  {count:>6}  {one_line(code):<10} {_clip(category_name(code) or '', 56)}")
     return EXIT_OK

@@ -8,7 +8,7 @@ import time
 from collections import Counter
 from typing import TextIO
 
-from search_index import ImportReport, ParseError, strip_controls
+from search_index import ImportReport, ParseError, one_line
 
 LOG_EVERY_SECONDS = 10.0
 
@@ -25,7 +25,8 @@ class ImportProgress:
     def __init__(
         self, label: str, stream: TextIO | None = None, expected: int | None = None
     ) -> None:
-        self.label = label
+        self.label = one_line(label)
+        """The file's name, cleaned: names and reasons can hold anything, escape sequences too."""
         self.expected = expected
         """About how many records the file holds, when that could be estimated."""
         self.stream = stream or sys.stderr
@@ -37,9 +38,11 @@ class ImportProgress:
 
     def error(self, error: ParseError) -> None:
         self._clear()
-        print(strip_controls(str(error)), file=self.stream)
+        # One line each, cleaned: a reason can quote the record's text, control characters and
+        # line breaks included, and the summary on stdout repeats the reasons.
+        print(one_line(str(error)), file=self.stream)
         # Group by the reason's kind for the summary: quoted text and numbers vary per record.
-        kind = re.sub(r"\s+", " ", re.sub(r"'[^']*'|\"[^\"]*\"|\d+", "…", error.reason))
+        kind = re.sub(r"\s+", " ", re.sub(r"'[^']*'|\"[^\"]*\"|\d+", "…", one_line(error.reason)))
         self.reasons[kind.strip()] += 1
 
     def batch(self, report: ImportReport) -> None:

@@ -454,11 +454,6 @@ def test_records_stored_uncleaned_still_reach_the_screen_as_text_only(
     assert_nothing_from_the_data(parsed, clean_walk)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tui/widgets/filter_panel.py draws category codes uncleaned: a stored code holding an "
-    "OSC 52 writes the clipboard when the filter panel shows, C1 bytes go out raw; reported",
-)
 def test_records_stored_uncleaned_reach_the_filter_panel_as_text_only(raw_walk: Walk) -> None:
     parsed = parse_output(raw_walk.output[raw_walk.filters_at :])
     assert [p for n, p in parsed.osc if n == "52"] == []
@@ -473,21 +468,11 @@ def raw_copies(raw_library: tuple[Path, list[Paper]], paperscope_command: Path) 
     return parse_output(walk(paperscope_command, env, len(papers)).output)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tui/app.py puts the title uncleaned in the 'Copied' notification: a stored title "
-    "holding an OSC 0 retitles the window (Textual drops the BEL but not the ESC); reported",
-)
 def test_copying_records_stored_uncleaned_notifies_in_text_only(
     raw_copies: Bytes, clean_walk: Bytes
 ) -> None:
     assert_nothing_from_the_data(raw_copies, clean_walk)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tui/app.py copies citation_text() as it is: a record stored uncleaned puts its "
-    "escape sequences on the clipboard (the CLI's `cite` strips them); reported",
-)
 def test_copying_records_stored_uncleaned_copies_no_control_character(raw_copies: Bytes) -> None:
     assert [c for c in copied(raw_copies) if FORBIDDEN.search(c.replace("\n", ""))] == []

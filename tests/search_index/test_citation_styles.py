@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
+import attrs
 import bibtexparser
 import pybtex.database
 import pytest
@@ -29,6 +30,7 @@ from search_index.citations import (
     style_label,
 )
 from search_index.csl import csl_item, parse_journal_ref, split_name
+from search_index.importers import bibtex as bibtex_importer
 from search_index.models import Paper
 
 ACCENTED = Paper(
@@ -377,6 +379,31 @@ def test_bibtex_family_parses_back_the_same_with_both_parsers(style: str, paper:
         expected_families.append("others")
     assert [f.strip("{}") for f in families] == expected_families
     assert authors.count(" and ") == len(expected_families) - 1
+
+
+@pytest.mark.parametrize("style", ["bibtex", "biblatex"])
+@pytest.mark.parametrize(
+    ("title", "written"),
+    [
+        ("a--b and a---b", "a-{}-b and a-{}-{}-b"),
+        ("``quoted''", "`{}`quoted'{}'"),
+        ("a {b} c", r"a \{b\} c"),
+        ("a { b", r"a \textbraceleft{} b"),
+        ("a } b { c", r"a \textbraceright{} b \textbraceleft{} c"),
+        ("x\\y ~ ^", r"x\textbackslash{}y \textasciitilde{} \textasciicircum{}"),
+    ],
+)
+def test_special_characters_parse_back_the_same_with_both_parsers(
+    style: str, title: str, written: str
+) -> None:
+    """Ligatures are broken and braces that do not pair are named: pybtex (like BibTeX) counts
+    an escaped brace too, and an unpaired one made the whole file unreadable to it."""
+    text = cite(attrs.evolve(ACCENTED, title=title), style)
+    _, fields = _bibtexparser_fields(text)
+    _, py_fields, _ = _pybtex_fields(text)
+    assert fields["title"] == py_fields["title"] == written
+    [back] = list(bibtex_importer.parse_text(text, source_name="round.bib"))
+    assert isinstance(back, Paper) and back.title == title
 
 
 def test_biblatex_fields() -> None:

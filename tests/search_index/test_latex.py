@@ -33,6 +33,14 @@ from search_index.latex import latex_to_unicode
             r"\unknowncommand{x} stays".replace("{", "").replace("}", ""),
         ),
         ("plain text", "plain text"),
+        # Characters written to stand for themselves, as our BibTeX export writes them.
+        (r"a\textbackslash{}textbf\{x\} \textbackslash y", r"a\textbf{x} \y"),
+        (r"x\textasciitilde{}y x\textasciitilde{}2 \textasciicircum{} \^{} \~{}", "x~y x~2 ^ ^ ~"),
+        (r"a-{}-b a-{}-{}-b `{}`q'{}'", "a--b a---b ``q''"),
+        (r"\textbraceleft{} and \textbraceright", "{ and }"),
+        (r"$\{0,1\}^n$ strings", "{0,1}^n strings"),
+        (r"line\\{x}", "line x"),
+        ("\ue000 \\{ \ue000", "\ue000 { \ue000"),
     ],
 )
 def test_latex_to_unicode(source: str, shown: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from textual.widgets import Input
@@ -376,6 +377,73 @@ async def test_hostile_text_shows_literally_and_runs_nothing(make_app, tmp_path:
         await pilot.click("#viewer-title")
         await pilot.pause()
         assert app.is_running
+
+
+# A record stored before the importers cleaned everything, or by another program: escape
+# sequences (OSC 52 writes the clipboard, OSC 0 retitles the window), 8-bit C1 controls.
+DIRTY = "\x1b]52;c;aGk=\x07\x1b]0;retitled\x07\x9b2J\x07"
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _dirty_library(path: Path) -> Library:
+    library = Library.open(path, seed=False)
+    library.add(
+        [
+            Paper(
+                id="2401.00001",
+                title=f"Dirty {DIRTY} title",
+                authors=(f"Eve {DIRTY} Mallory", "Bob Builder"),
+                published=dt.date(2024, 1, 1),
+                abstract=f"An abstract {DIRTY} here.",
+                categories=("cs.LG", f"x{DIRTY}"),
+            )
+        ]
+    )
+    return library
+
+
+async def test_the_filter_panel_and_status_line_show_stored_category_codes_as_text(
+    make_app, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(_dirty_library(tmp_path / "lib"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        categories = app.screen.query_one("#categories")
+        labels = [
+            str(categories.get_option_at_index(i).prompt) for i in range(categories.option_count)
+        ]
+        assert len(labels) == 2 and [_CONTROL.findall(label) for label in labels] == [[], []]
+        assert labels[-1].split()[:2] == ["x", "1"], labels  # the sequences removed whole
+        await pilot.press("end", "space")  # the dirty code is last (alphabetically after cs.LG)
+        await settle(pilot)
+        assert "1 of 1 papers" in status(app)
+        assert _CONTROL.findall(status(app)) == []
+
+
+async def test_copying_a_stored_uncleaned_record_copies_and_says_text_only(
+    make_app, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(_dirty_library(tmp_path / "lib"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for key, style in (("c", "bibtex"), ("y", None)):
+            if style:
+                app.citation_style = style
+            await pilot.press(key)
+            await pilot.pause()
+            # Newlines stay: the BibTeX entry is several lines, as `paperscope cite` prints it.
+            assert _CONTROL.findall(app.clipboard.replace("\n", "")) == []
+        saved = (tmp_path / "state" / "last-citation.txt").read_text("utf-8")
+        assert _CONTROL.findall(saved.replace("\n", "")) == []
+        messages = [n.message for n in app._notifications]
+        assert any("BibTeX for 'Dirty" in m for m in messages), messages
+        assert any("Id of 'Dirty" in m for m in messages), messages
+        assert [m for m in messages if _CONTROL.search(m)] == []
+        app.citation_style = "ris"
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard.count("\n") > 3 and _CONTROL.findall(app.clipboard) == []
 
 
 async def test_empty_library_and_no_match_say_so(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from search_index import ImportReport, ParseError, Source
 from tui.progress import ImportProgress
@@ -32,3 +33,18 @@ def test_a_pipe_gets_no_control_sequences_and_errors_are_grouped() -> None:
     assert "\x1b" not in log.getvalue() and "\r" not in log.getvalue()
     assert "x.txt:4: impossible date Feb 30, 2024" in log.getvalue()
     assert progress.grouped_reasons() == ("2 × impossible date Feb …, …; 1 × unreadable header …")
+
+
+def test_file_names_and_reasons_reach_the_terminal_as_one_clean_line_each() -> None:
+    """A reason can quote the record's text, and a file name can hold anything."""
+    screen = Terminal()
+    name = "evil\x1b]0;retitled\x07.txt"
+    progress = ImportProgress(name, screen)
+    reason = "unreadable header 'X'\x1b]52;c;aGk=\x07 then\nmore\x9b2J"
+    progress.error(ParseError(Source(name, 4), reason))
+    progress.batch(ImportReport(added=1))
+    written = screen.getvalue().replace("\r\x1b[K", "")  # our own live-line refresh
+    assert re.findall("[\x00-\x1f\x7f-\x9f]", written) == ["\n"]  # the end of the error line
+    assert written.startswith("evil.txt:4: unreadable header 'X' then more\n")
+    assert written.split("\n")[1].startswith("evil.txt: 2 records")
+    assert progress.grouped_reasons() == "1 × unreadable header … then more"

@@ -14,11 +14,13 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from search_index import Paper, cite_many, export_extension, style_label
+from search_index import Paper, cite_many, export_extension, strip_controls, style_label
 
 
 def citation_text(papers: Sequence[Paper], style: str) -> str:
-    return "".join(cite_many(papers, style))
+    """The citations as `paperscope cite` prints them: control characters from the data removed,
+    newlines and tabs kept."""
+    return "".join(strip_controls(chunk) for chunk in cite_many(papers, style))
 
 
 def default_export_path(style: str, today: dt.date | None = None) -> Path:
@@ -61,7 +63,7 @@ class ExportScreen(ModalScreen[Path | None]):
             return
         try:
             with path.open("w", encoding="utf-8") as out:
-                out.writelines(cite_many(self.papers, self.style))
+                out.writelines(strip_controls(c) for c in cite_many(self.papers, self.style))
         except OSError as exc:
             error.update(Content(f"Cannot write {path}: {exc.strerror or exc}"))
             return

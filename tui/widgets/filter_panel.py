@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.widgets import Checkbox, Label, SelectionList, Sparkline, Static
 from textual.widgets.selection_list import Selection
 
-from search_index import Facets, Filters, Sort, category_name
+from search_index import Facets, Filters, Sort, category_name, one_line
 from tui.widgets.status_line import describe_dates, effective_sort
 
 
@@ -45,9 +45,7 @@ class FilterPanel(VerticalScroll):
             categories.clear_options()
             categories.add_options(
                 Selection(
-                    Content(f"{code:<10} {counts.get(code, 0):>5}  {category_name(code) or ''}"),
-                    code,
-                    code in filters.categories,
+                    _category_label(code, counts.get(code, 0)), code, code in filters.categories
                 )
                 for code in codes
             )
@@ -71,6 +69,12 @@ class FilterPanel(VerticalScroll):
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
         self.post_message(self.HasCodeToggled(event.value))
+
+
+def _category_label(code: str, count: int) -> Content:
+    """A category's line, cleaned like all paper text: an importer keeps a code it does not know
+    as written, and one stored with an OSC 52 in it wrote the clipboard when the panel showed."""
+    return Content(f"{one_line(code):<10} {count:>5}  {category_name(code) or ''}")
 
 
 def _dense(years: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:

@@ -18,7 +18,8 @@ def effective_sort(query: str, sort: Sort) -> Sort:
 def describe_filters(filters: Filters) -> list[str]:
     parts = []
     if filters.categories:
-        parts.append(" or ".join(filters.categories))
+        # Chosen from the filter panel, so from paper data: cleaned like the panel's labels.
+        parts.append(" or ".join(one_line(c) for c in filters.categories))
     if filters.since or filters.until:
         parts.append(describe_dates(filters.since, filters.until))
     if filters.has_code:
