@@ -25,3 +25,14 @@ def test_scale_benchmark_runs_at_5000_papers(tmp_path: Path) -> None:
         assert report[section] and all(v >= 0 for v in report[section].values())
     assert "explorer page (200, facets, highlights) p95" in report["paperscope search ms"]
     assert "keystroke to results p95" in report["explorer ms"]
+
+
+def test_import_memory_benchmark_runs_with_a_whole_import() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "import_memory.py"), "-n", "600",
+         "--formats", "plain", "--store"],
+        capture_output=True, text=True, timeout=300, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    rows = {line.split()[0]: line.split() for line in proc.stdout.splitlines()[2:]}
+    assert rows["plain"][2] == rows["import"][2] == "600"  # every record parsed, and stored
