@@ -165,6 +165,16 @@ def test_did_you_mean(service: SearchService) -> None:
     assert results.suggestion == "quantization"
 
 
+def test_did_you_mean_corrects_only_the_word_no_field_has(service: SearchService) -> None:
+    # "preference" is in titles and abstracts though no author is called so: it stays.
+    results = service.search("preference quantizaton")
+    assert results.total == 0
+    assert results.suggestion == "preference quantization"
+    # Every word is somewhere; they only never meet: nothing to correct.
+    apart = service.search("ustun quantization")
+    assert apart.total == 0 and apart.suggestion is None
+
+
 def test_get_by_id_key_and_missing(service: SearchService) -> None:
     hit = service.search("quantization").hits[0]
     assert service.get(hit.paper.id) == hit.paper
