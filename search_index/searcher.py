@@ -7,6 +7,7 @@ between threads, and a fresh one sees papers imported a moment ago without a res
 from __future__ import annotations
 
 import functools
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ParamSpec, TypeVar
@@ -276,20 +277,46 @@ def _facets(s: Searcher, q: wq.Query, filters: Filters) -> Facets:
 
 
 def _count_facets(s: Searcher, docs: Iterable[int]) -> Facets:
-    reader = s.reader()
-    cat_column = reader.column_reader("category_list")
-    year_column = reader.column_reader("year")
+    columns = _facet_columns(s)
     categories: Counter[str] = Counter()
-    years: Counter[int] = Counter()
-    for doc in docs:
-        raw = cat_column[doc]
-        if raw:
-            categories.update(raw.decode().split(","))
-        years[year_column[doc]] += 1
+    for combination, n in Counter(map(columns.combination_of.__getitem__, docs)).items():
+        for code in columns.combinations[combination]:
+            categories[code] += n
+    years = Counter(map(columns.year_of.__getitem__, docs))
     return Facets(
         categories=tuple(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
         years=tuple(sorted(years.items())),
     )
+
+
+class _FacetColumns:
+    """Every paper's categories and year, in arrays indexed by document number.
+
+    Reading the columns paper by paper cost ~1 s to count the facets of 200,000 matches (the
+    explorer's first screen, which counts the whole library); read whole once per searcher
+    (the pool keeps it until the next commit), they are counted in ~30 ms. Categories are kept
+    as the number of their combination: there are a few thousand combinations, not one a paper.
+    """
+
+    def __init__(self, s: Searcher) -> None:
+        reader = s.reader()
+        numbers: dict[bytes, int] = {}
+        self.combination_of = array(
+            "I",
+            (
+                numbers.setdefault(raw or b"", len(numbers))
+                for raw in reader.column_reader("category_list")
+            ),
+        )
+        self.combinations = [tuple(raw.decode().split(",")) if raw else () for raw in numbers]
+        self.year_of = array("i", reader.column_reader("year"))
+
+
+def _facet_columns(s: Searcher) -> _FacetColumns:
+    columns: _FacetColumns | None = s.__dict__.get("_paperscope_facets")
+    if columns is None:
+        columns = s.__dict__["_paperscope_facets"] = _FacetColumns(s)
+    return columns
 
 
 def _query_terms(q: wq.Query, s: Searcher) -> dict[str, set[str]]:
