@@ -225,15 +225,17 @@ def main() -> None:
     service = SearchService(library)
     service.search(queries[0])
     report["open"] = {"open + first search ms": (time.perf_counter() - started) * 1000}
-    papers = [p for p in arxiv_json.parse(source) if isinstance(p, Paper)]
     category = service.search("", limit=1).facets.categories[0][0]
     report["paperscope search ms"] = search_latencies(service, queries, category)
     report["naive whoosh ms"] = naive_whoosh(library, queries, category)
-    report["sqlite fts5 ms"] = sqlite_baseline(papers, queries, category)
     report["explorer ms"] = explorer_timings(library, queries)
+    # Before the corpus is loaded for SQLite: the peak so far is the library, its searchers and
+    # the explorer, which is what the explorer's memory target is about.
     report["explorer ms"]["RSS MB (this process)"] = (
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     )
+    papers = [p for p in arxiv_json.parse(source) if isinstance(p, Paper)]
+    report["sqlite fts5 ms"] = sqlite_baseline(papers, queries, category)
 
     print(f"paperscope bench: {args.papers:,} papers, {len(queries)} queries, category {category}")
     for section, figures in report.items():
