@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -65,12 +65,14 @@ def import_in_subprocess(source: Path, library: Path) -> dict[str, float]:
     return result
 
 
-def sqlite_baseline(papers: list[Paper], queries: list[str], category: str) -> dict[str, float]:
+def sqlite_baseline(papers: Iterable[Paper], queries: list[str], category: str) -> dict[str, float]:
     db = sqlite3.connect(":memory:")
     db.execute("CREATE VIRTUAL TABLE fts USING fts5(title, abstract, authors)")
     db.execute("CREATE TABLE meta(rowid INTEGER PRIMARY KEY, published TEXT, category TEXT)")
     started = time.perf_counter()
+    count = 0
     for i, p in enumerate(papers, 1):
+        count = i
         db.execute(
             "INSERT INTO fts(rowid, title, abstract, authors) VALUES (?,?,?,?)",
             (i, p.title, p.abstract, " ".join(p.authors)),
@@ -107,7 +109,7 @@ def sqlite_baseline(papers: list[Paper], queries: list[str], category: str) -> d
         )
     ]
     return {
-        "build papers/s": len(papers) / build,
+        "build papers/s": count / build,
         "search p50": statistics.median(plain),
         "search p95": percentile(plain, 0.95),
         "filtered+sorted p95": percentile(filtered, 0.95),
@@ -115,7 +117,7 @@ def sqlite_baseline(papers: list[Paper], queries: list[str], category: str) -> d
 
 
 def naive_whoosh(library: Library, queries: list[str], category: str) -> dict[str, float]:
-    """Whoosh used the plain way: a parser, and Term/DateRange filters built per query."""
+    """Whoosh used the plain way: a parser, and Term/range filters built per query (uncached)."""
     from whoosh import qparser
     from whoosh import query as wq
 
@@ -128,8 +130,10 @@ def naive_whoosh(library: Library, queries: list[str], category: str) -> dict[st
                 flt = wq.And(
                     [
                         wq.Term("categories", category.lower()),
-                        wq.DateRange(
-                            "published", dt.datetime(2015, 1, 1), dt.datetime(2020, 12, 31)
+                        wq.NumericRange(
+                            "published",
+                            dt.date(2015, 1, 1).toordinal(),
+                            dt.date(2020, 12, 31).toordinal(),
                         ),
                     ]
                 )
@@ -199,51 +203,72 @@ def explorer_timings(library: Library, queries: list[str]) -> dict[str, float]:
     return asyncio.run(run())
 
 
+class Report:
+    """Sections printed and saved as soon as measured: a run of an hour or more that fails late
+    still leaves every figure it got."""
+
+    def __init__(self, papers: int, queries: int, path: Path | None) -> None:
+        self.papers, self.queries, self.path = papers, queries, path
+        self.category = ""
+        self.sections: dict[str, dict[str, float]] = {}
+        print(f"paperscope bench: {papers:,} papers, {queries} queries", flush=True)
+
+    def add(self, section: str, figures: dict[str, float]) -> None:
+        self.sections[section] = figures
+        print(f"\n{section}")
+        for name, value in figures.items():
+            print(f"  {name:<44}{value:>12.1f}")
+        sys.stdout.flush()
+        if self.path:
+            data = {"papers": self.papers, "category": self.category, **self.sections}
+            self.path.write_text(json.dumps(data, indent=2))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--papers", type=int, default=10000)
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the workdir's corpus and library from an earlier run (import not re-measured)",
+    )
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="paperscope-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    source = corpus.generate(work / "corpus.jsonl", args.papers)
-    queries = corpus.queries(args.queries)
+    source = work / "corpus.jsonl"
     library_dir = work / "library"
-    report: dict[str, dict[str, float]] = {}
+    reusing = args.reuse and source.exists() and (library_dir / "library.json").exists()
+    if not reusing:
+        corpus.generate(source, args.papers)
+    queries = corpus.queries(args.queries)
+    report = Report(args.papers, len(queries), args.json)
 
-    imported = import_in_subprocess(source, library_dir)
+    if not reusing:
+        imported = import_in_subprocess(source, library_dir)
+        figures = {"papers/s": imported["stored"] / imported["seconds"]}
+        figures |= {"seconds": imported["seconds"], "peak RSS MB": imported["rss_mb"]}
+        report.add("import", figures)
     size_mb = sum(f.stat().st_size for f in library_dir.iterdir()) / 1e6
-    report["import"] = {
-        "papers/s": imported["stored"] / imported["seconds"],
-        "peak RSS MB": imported["rss_mb"],
-        "index MB": size_mb,
-    }
+    report.add("index", {"MB": size_mb})
     started = time.perf_counter()
     library = Library.open(library_dir, seed=False)
     service = SearchService(library)
     service.search(queries[0])
-    report["open"] = {"open + first search ms": (time.perf_counter() - started) * 1000}
+    report.add("open", {"open + first search ms": (time.perf_counter() - started) * 1000})
     category = service.search("", limit=1).facets.categories[0][0]
-    report["paperscope search ms"] = search_latencies(service, queries, category)
-    report["naive whoosh ms"] = naive_whoosh(library, queries, category)
-    report["explorer ms"] = explorer_timings(library, queries)
-    # Before the corpus is loaded for SQLite: the peak so far is the library, its searchers and
+    report.category = category
+    report.add("paperscope search ms", search_latencies(service, queries, category))
+    report.add("naive whoosh ms", naive_whoosh(library, queries, category))
+    explorer = explorer_timings(library, queries)
+    # Before the corpus is read for SQLite: the peak so far is the library, its searchers and
     # the explorer, which is what the explorer's memory target is about.
-    report["explorer ms"]["RSS MB (this process)"] = (
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    )
-    papers = [p for p in arxiv_json.parse(source) if isinstance(p, Paper)]
-    report["sqlite fts5 ms"] = sqlite_baseline(papers, queries, category)
-
-    print(f"paperscope bench: {args.papers:,} papers, {len(queries)} queries, category {category}")
-    for section, figures in report.items():
-        print(f"\n{section}")
-        for name, value in figures.items():
-            print(f"  {name:<44}{value:>12.1f}")
-    if args.json:
-        args.json.write_text(json.dumps({"papers": args.papers, **report}, indent=2))
+    explorer["RSS MB (this process)"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report.add("explorer ms", explorer)
+    papers = (p for p in arxiv_json.parse(source) if isinstance(p, Paper))
+    report.add("sqlite fts5 ms", sqlite_baseline(papers, queries, category))
 
 
 if __name__ == "__main__":

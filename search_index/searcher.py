@@ -342,6 +342,13 @@ def _suggest(s: Searcher, q: wq.Query, text: str) -> str | None:
     in no field are corrected here, and suggestions share their first letter (misspellings
     rarely change it): ~10 ms a word.
     """
+    try:
+        return _correction(s, q, text)
+    except Exception:  # a suggestion is a nicety; never let it break a search
+        return None
+
+
+def _correction(s: Searcher, q: wq.Query, text: str) -> str | None:
     reader = s.reader()
     by_word: dict[tuple[object, object, object], list[tuple[str, object]]] = {}
     for token in q.all_tokens():
@@ -355,16 +362,13 @@ def _suggest(s: Searcher, q: wq.Query, text: str) -> str | None:
         missing.append(min(pairs, key=lambda pair: pair[0] not in SPELL_SOURCES))
     if not missing:
         return None
-    try:
-        correction = s.correct_query(
-            q,
-            text,
-            terms=missing,
-            aliases=dict.fromkeys(SPELL_SOURCES, SPELL_FIELD),
-            prefix=SUGGESTION_PREFIX,
-        )
-    except Exception:  # a suggestion is a nicety; never let it break a search
-        return None
+    correction = s.correct_query(
+        q,
+        text,
+        terms=missing,
+        aliases=dict.fromkeys(SPELL_SOURCES, SPELL_FIELD),
+        prefix=SUGGESTION_PREFIX,
+    )
     suggested = str(correction.string)
     return suggested if suggested.strip() and suggested != text else None
 

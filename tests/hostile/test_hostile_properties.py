@@ -54,7 +54,10 @@ COMMON = {
 
 
 def _settings(examples: int):  # type: ignore[no-untyped-def]
-    return settings(max_examples=examples, **COMMON)  # type: ignore[arg-type]
+    # The suite's short runs (CI) draw the same examples every time, so that a red CI is a
+    # change's doing; the long runs by hand (PAPERSCOPE_SLOW=1) draw new ones.
+    derandomize = examples < SLOW_EXAMPLES
+    return settings(max_examples=examples, derandomize=derandomize, **COMMON)  # type: ignore[arg-type]
 
 
 def _text_fields(paper: Paper) -> Iterator[str]:
@@ -471,7 +474,9 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
             st.sampled_from(["CL", "LG", "CV", "AI", "IR"]),
             _DAY,
             st.booleans(),
-            _SENTENCE,
+            # A title ends in a lower-case letter here: "A" glued to the author "Jr Aa" reads
+            # "AJr Aa", which no reader of the format can split (nor can a person).
+            _SENTENCE.filter(lambda t: t[-1].islower()),
             st.lists(_NAME, min_size=1, max_size=4),
             _ABSTRACT.filter(lambda a: a.strip()),
         ),
