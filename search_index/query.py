@@ -130,6 +130,12 @@ MAX_EXPANSION = 256
 names made a query of 40,000 terms, and a search of 48 s; the words that most papers have are
 kept. A few hundred words keep a search well under a second."""
 
+MAX_EDITS = 2
+"""Edits a fuzzy term may make at most. Whoosh builds a Levenshtein automaton per fuzzy term,
+whose size grows exponentially with the distance: `optimizaton~8` did not finish in a minute
+(found by tests/hostile/test_hostile_properties.py); two edits catch the misspellings people
+make, as in Lucene, which caps it at two too."""
+
 
 class Expansion(query.MultiTerm):  # type: ignore[misc]
     """A wildcard cut to the `MAX_EXPANSION` index words of its field that most papers have.
@@ -227,6 +233,9 @@ def widen(q: query.Query, reader: IndexReader, analyzer: Analyzer) -> query.Quer
             return node
         if isinstance(node, query.PatternQuery) and not str(node.text).strip("*"):
             return node  # Every: every paper, no words
+        if isinstance(node, query.FuzzyTerm) and node.maxdist > MAX_EDITS:
+            node = copy.copy(node)
+            node.maxdist = MAX_EDITS
         searched = bound(node, reader) if isinstance(node, query.PatternQuery) else node
         if node.field() not in _STEMMED:
             return searched
