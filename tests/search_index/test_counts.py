@@ -12,7 +12,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from search_index import Filters, Library, Paper, SearchService
+from search_index import Filters, Library, Paper, SearchService, Sort
 from search_index.importing import parse_file
 
 SPIDER = "data/kaggle_jsonl_wanng-ide_arxivSpider/arxiv-metadata-oai-snapshot.head200.json"
@@ -94,3 +94,23 @@ def test_a_query_counts_the_same_with_and_without_facets(
     assert [h.paper.id for h in with_facets.hits] == [h.paper.id for h in without.hits]
     # Whatever the filters, the year counts of the matches passing them add up to the total.
     assert sum(n for _, n in with_facets.facets.years) >= with_facets.total
+
+
+@pytest.mark.parametrize("sort", [Sort.NEWEST, Sort.OLDEST])
+@pytest.mark.parametrize("text", ["", "model OR field"])
+def test_date_order_pages_join_up_to_the_whole_order(
+    stored: tuple[SearchService, list[Paper]], sort: Sort, text: str
+) -> None:
+    service, papers = stored
+    whole = service.search(text, sort=sort, limit=300, facets=False, highlight=False)
+    dates = [h.paper.published for h in whole.hits]
+    assert dates == sorted(dates, reverse=sort is Sort.NEWEST)
+    assert len(whole.hits) == whole.total > 0
+    if not text:
+        assert sorted(dates) == sorted(p.published for p in papers)
+    pages = [
+        h.paper.id
+        for offset in range(0, whole.total, 17)
+        for h in service.search(text, sort=sort, limit=17, offset=offset, facets=True).hits
+    ]
+    assert pages == [h.paper.id for h in whole.hits]
