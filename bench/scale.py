@@ -30,6 +30,9 @@ import corpus
 from search_index import Filters, Library, Paper, SearchService, Sort
 from search_index.importers import arxiv_json
 
+# The date range of every filtered search, paperscope's and the baselines'.
+SINCE, UNTIL = dt.date(2015, 1, 1), dt.date(2020, 12, 31)
+
 # The issue's targets at 1,000,000 papers: (section, figure, target, True if higher is better).
 TARGETS = [
     ("import", "papers/s", 1000.0, True),
@@ -132,9 +135,9 @@ def sqlite_baseline(papers: Iterable[Paper], queries: list[str], category: str) 
     def filtered_search(q: str) -> object:
         return db.execute(
             "SELECT fts.rowid FROM fts JOIN meta ON meta.rowid = fts.rowid WHERE fts MATCH ? "
-            "AND meta.category = ? AND meta.published BETWEEN '2015-01-01' AND '2020-12-31' "
+            "AND meta.category = ? AND meta.published BETWEEN ? AND ? "
             "ORDER BY meta.published DESC LIMIT 50",
-            (fts(q), category),
+            (fts(q), category, SINCE.isoformat(), UNTIL.isoformat()),
         ).fetchall()
 
     plain = [t for q in queries for t in timed(functools.partial(plain_search, q))]
@@ -163,8 +166,8 @@ def naive_whoosh(library: Library, queries: list[str], category: str) -> dict[st
                         wq.Term("categories", category.lower()),
                         wq.NumericRange(
                             "published",
-                            dt.date(2015, 1, 1).toordinal(),
-                            dt.date(2020, 12, 31).toordinal(),
+                            SINCE.toordinal(),
+                            UNTIL.toordinal(),
                         ),
                     ]
                 )
@@ -182,7 +185,7 @@ def search_latencies(service: SearchService, queries: list[str], category: str) 
         ),
         "date range": lambda q: service.search(
             q,
-            Filters(since=dt.date(2015, 1, 1), until=dt.date(2020, 12, 31)),
+            Filters(since=SINCE, until=UNTIL),
             facets=False,
             highlight=False,
         ),
@@ -192,7 +195,7 @@ def search_latencies(service: SearchService, queries: list[str], category: str) 
         # The same searches as the naive-Whoosh and SQLite "filtered+sorted" baselines.
         "category + dates + newest": lambda q: service.search(
             q,
-            Filters(categories=(category,), since=dt.date(2015, 1, 1), until=dt.date(2020, 12, 31)),
+            Filters(categories=(category,), since=SINCE, until=UNTIL),
             sort=Sort.NEWEST,
             facets=False,
             highlight=False,
