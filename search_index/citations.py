@@ -270,17 +270,26 @@ def biblatex(paper: Paper) -> str:
     else:
         entry_type = "online" if paper.first_url else "misc"
     if paper.doi and not (paper.arxiv_id and paper.doi.casefold().startswith("10.48550/")):
-        fields.append(("doi", "{" + escape_latex(paper.doi) + "}"))
+        fields.append(("doi", "{" + _verbatim(paper.doi) + "}"))
     if paper.arxiv_id:
         fields += [("eprinttype", "{arxiv}"), ("eprint", "{" + paper.arxiv_id + "}")]
         if paper.primary_category:
             fields.append(("eprintclass", "{" + paper.primary_category + "}"))
     url = paper.first_url
     if url:
-        fields.append(("url", "{" + _url(url) + "}"))
+        fields.append(("url", "{" + _verbatim(url) + "}"))
     if paper.code_urls and paper.code_urls[0] != url:
         fields.append(("note", "{Code: \\url{" + _url(paper.code_urls[0]) + "}}"))
     return _field_block(entry_type, key, fields)
+
+
+def _verbatim(value: str) -> str:
+    """A biblatex verbatim field (doi, url): written as it is, because biblatex prints a
+    backslash there literally (`10.1007/978-3-540-24605-3\\_37` is no DOI). Only braces that do
+    not pair are percent-encoded, as a URL would have them, so the entry still parses."""
+    if _braces_pair([value]):
+        return value
+    return value.replace("{", "%7B").replace("}", "%7D")
 
 
 def _title_source(paper: Paper) -> str:

@@ -79,6 +79,9 @@ _ARXIV_ONLY_WORDS = re.compile(
     r"arxiv|preprint|e-?prints?|https?|www|org|abs|pdf|\[[^\]]*\]|[\d./:,v\s-]", re.IGNORECASE
 )
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+# BibTeX exports (ours, Mendeley's) escape these in doi and url fields; no DOI or URL has a
+# backslash before them, and biblatex would print it, so it is dropped on the way in.
+_ESCAPED_IN_VERBATIM = re.compile(r"\\([_%&#$~])")
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
 
 
@@ -373,7 +376,7 @@ def _day(text: str, year: int, month: int) -> int:
 
 
 def _url(text: str) -> str | None:
-    value = one_line(latex_to_unicode(text)) if "\\url" in text else one_line(text)
+    value = one_line(latex_to_unicode(text)) if "\\url" in text else _unescaped(one_line(text))
     if not value:
         return None
     if value.startswith("www."):
@@ -381,8 +384,12 @@ def _url(text: str) -> str | None:
     return value if _URL_SCHEME.match(value) else None
 
 
+def _unescaped(text: str) -> str:
+    return _ESCAPED_IN_VERBATIM.sub(r"\1", text)
+
+
 def _doi(text: str) -> str | None:
-    value = _DOI_PREFIX.sub("", one_line(text).strip("{}"))
+    value = _DOI_PREFIX.sub("", _unescaped(one_line(text).strip("{}")))
     return value if value.startswith("10.") else None
 
 

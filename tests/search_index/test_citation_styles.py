@@ -406,6 +406,39 @@ def test_special_characters_parse_back_the_same_with_both_parsers(
     assert isinstance(back, Paper) and back.title == title
 
 
+# A real DOI with an underscore (Springer chapters have them) and a URL with an escape in it.
+UNDERSCORED = attrs.evolve(
+    PUBLISHED,
+    id="ps-springer",
+    doi="10.1007/978-3-540-24605-3_37",
+    url="https://link.springer.com/chapter/10.1007/978-3-540-24605-3_37?a=b%20c#sec_1",
+)
+
+
+@pytest.mark.parametrize("style", ["bibtex", "biblatex"])
+def test_doi_and_url_come_back_as_they_were(style: str) -> None:
+    """biblatex reads doi and url verbatim, so they are written raw (a `\\_` there would be
+    printed and linked as part of the DOI); BibTeX's are escaped for the styles that typeset
+    them. Either way, both parsers agree and our own importer reads back the very same DOI."""
+    text = cite(UNDERSCORED, style)
+    _, fields = _bibtexparser_fields(text)
+    _, py_fields, _ = _pybtex_fields(text)
+    assert fields["doi"] == py_fields["doi"]
+    if style == "biblatex":
+        assert fields["doi"] == UNDERSCORED.doi and fields["url"] == UNDERSCORED.url
+    else:
+        assert fields["doi"] == r"10.1007/978-3-540-24605-3\_37"
+    [back] = list(bibtex_importer.parse_text(text, source_name="round.bib"))
+    assert isinstance(back, Paper)
+    assert (back.doi, back.url) == (UNDERSCORED.doi, UNDERSCORED.url)
+
+
+def test_braces_that_do_not_pair_in_a_biblatex_url_are_percent_encoded() -> None:
+    paper = attrs.evolve(UNDERSCORED, url="https://example.org/a{b")
+    _, fields = _bibtexparser_fields(cite(paper, "biblatex"))
+    assert fields["url"] == "https://example.org/a%7Bb"
+
+
 def test_biblatex_fields() -> None:
     _, preprint = _bibtexparser_fields(cite(ACCENTED, "biblatex"))
     assert preprint["date"] == "2024-02-22"
