@@ -280,6 +280,23 @@ async def test_date_filter_presets_custom_and_validation(make_app) -> None:  # t
         assert "19 of 19 papers" in status(app)
 
 
+async def test_typing_a_year_in_the_date_dialog_needs_no_tab(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("d", "2", "0", "2", "3", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert "3 of 19 papers" in status(app)
+        # The next range typed replaces the whole of the last one, "to" included.
+        await pilot.press("d")
+        app.screen.query_one("#date-to", Input).value = "2023-12-31"
+        app.screen.query_one("#date-presets").focus()
+        await pilot.press("2", "0", "2", "5", "enter")
+        await settle(pilot)
+        assert "2025" in status(app) and "2023-12-31" not in status(app)
+
+
 async def test_has_code_filter(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

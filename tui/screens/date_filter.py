@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -49,7 +49,9 @@ class DateFilterScreen(ModalScreen[DateRange | None]):
                 id="date-presets",
                 markup=False,
             )
-            yield Label("Or a year, or a range (YYYY, YYYY-MM or YYYY-MM-DD):", markup=False)
+            yield Label(
+                "Or type a year, or a range (YYYY, YYYY-MM or YYYY-MM-DD):", markup=False
+            )
             with Horizontal(id="date-inputs"):
                 yield Input(
                     value=self.since.isoformat() if self.since else "",
@@ -68,6 +70,19 @@ class DateFilterScreen(ModalScreen[DateRange | None]):
 
     def on_mount(self) -> None:
         self.query_one("#date-presets", OptionList).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        # `d 2 0 2 3 enter` should just work: a digit typed on the presets starts a new date in
+        # "from" (and clears "to", which belonged to the range being replaced). The key is
+        # handed on after the focus, so the input's select-on-focus has nothing to select.
+        presets = self.query_one("#date-presets", OptionList)
+        if presets.has_focus and event.character is not None and event.character.isdigit():
+            event.stop()
+            start = self.query_one("#date-from", Input)
+            start.value = ""
+            self.query_one("#date-to", Input).value = ""
+            self.set_focus(start)
+            start.post_message(events.Key(event.key, event.character))
 
     @on(OptionList.OptionSelected, "#date-presets")
     def _preset(self, event: OptionList.OptionSelected) -> None:

@@ -47,7 +47,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "Filtering",
         (
             ("t", "categories: space toggles one, several at once"),
-            ("d", "date range: any time, past month, past year, a year, from/to"),
+            ("d", "dates: any time, past month or year; or type a year, or from/to"),
             ("h", "only papers with code"),
             ("s", "sort: relevance, newest, oldest"),
             ("x", "clear all filters"),
