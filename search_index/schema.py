@@ -16,7 +16,7 @@ from whoosh.analysis import (
 )
 from whoosh.support.charset import accent_map
 
-from search_index import whoosh_patches
+from search_index import fast_analysis, whoosh_patches
 
 whoosh_patches.apply()
 
@@ -64,6 +64,11 @@ def spell_words(text: str, seen: set[str]) -> str:
 def name_analyzer() -> Analyzer:
     """Names: accent-folded so that `ustun` finds Üstün, never stemmed (Jones is not Jone)."""
     return RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+fast_analysis.register(text_analyzer())
+fast_analysis.register(name_analyzer())
+fast_analysis.apply()
 
 
 def build_schema() -> fields.Schema:

@@ -12,7 +12,9 @@ Here segments are merged by size tier (a log merge policy, as in Lucene): a merg
 when `FACTOR` segments of about the same size exist, so each paper is rewritten about
 log_FACTOR(library / batch) times in all, and never into a segment above `LARGEST_MERGE`
 papers. The merge itself streams: stored fields and columns are copied document by document,
-and the postings of the merged segments, each already sorted, are merged with `heapq.merge`
+and the postings of the merged segments are copied a block of Whoosh's encoding at a time with
+only their document numbers shifted (`postings_copy`); segments with deleted documents are
+merged posting by posting instead, their sorted postings joined with `heapq.merge`. Either way
 straight into the new segment's files, with no pool and memory independent of segment size.
 """
 
@@ -28,6 +30,8 @@ from whoosh import index as whoosh_index
 from whoosh.codec.base import Segment
 from whoosh.reading import SegmentReader
 from whoosh.writing import IndexWriter, SegmentWriter
+
+from search_index import postings_copy
 
 FACTOR = 8
 """Segments of one size tier merged together: more means fewer merges but more segments."""
@@ -75,8 +79,25 @@ def merge_as_needed(ix: whoosh_index.Index, limitmb: int) -> int:
     return merges
 
 
-def merge(ix: whoosh_index.Index, chosen: list[Segment], limitmb: int) -> None:
-    """Replace the `chosen` segments by one, in one commit."""
+def merge(
+    ix: whoosh_index.Index, chosen: list[Segment], limitmb: int, *, by_block: bool = True
+) -> None:
+    """Replace the `chosen` segments by one, in one commit.
+
+    Postings are copied a block at a time (`postings_copy`) when no chosen segment has deleted
+    documents, else posting by posting; `by_block=False` forces the latter, which tests compare
+    the block copy with.
+    """
+    if by_block and not any(s.has_deletions() for s in chosen):
+        try:
+            _merge(ix, chosen, limitmb, by_block=True)
+            return
+        except postings_copy.NotCopyable:
+            pass  # the writer was abandoned: nothing of this attempt is left
+    _merge(ix, chosen, limitmb, by_block=False)
+
+
+def _merge(ix: whoosh_index.Index, chosen: list[Segment], limitmb: int, *, by_block: bool) -> None:
     writer: SegmentWriter = ix.writer(limitmb=limitmb)
     readers: list[SegmentReader] = []
     try:
@@ -84,21 +105,26 @@ def merge(ix: whoosh_index.Index, chosen: list[Segment], limitmb: int) -> None:
         kept = [s for s in writer.segments if s.segment_id() not in ids]
         merged = [s for s in writer.segments if s.segment_id() in ids]
         fieldnames = set(writer.schema.names())
+        readers = [SegmentReader(writer.storage, writer.schema, s) for s in merged]
+        if by_block and not postings_copy.copyable(readers, writer):
+            raise postings_copy.NotCopyable
         sources: list[Iterator[Posting]] = []
-        for segment in merged:
-            reader = SegmentReader(writer.storage, writer.schema, segment)
-            readers.append(reader)
-            base = writer.docnum
+        bases: list[int] = []
+        for reader in readers:
+            bases.append(writer.docnum)
             # Copies stored fields, lengths and columns; with deletions, the map from old
             # document numbers to new ones (deleted documents are left out).
             docmap = writer.write_per_doc(fieldnames, reader)
-            sources.append(_renumbered(reader, base, docmap))
+            sources.append(_renumbered(reader, bases[-1], docmap))
         writer.perdocwriter.close()
-        lengths = writer.per_document_reader()
-        try:
-            writer.fieldwriter.add_postings(writer.schema, lengths, heapq.merge(*sources))
-        finally:
-            lengths.close()
+        if by_block:
+            postings_copy.copy_postings(writer, list(zip(readers, bases, strict=True)))
+        else:
+            lengths = writer.per_document_reader()
+            try:
+                writer.fieldwriter.add_postings(writer.schema, lengths, heapq.merge(*sources))
+            finally:
+                lengths.close()
         writer._close_segment()
         writer._assemble_segment()
         new = writer.get_segment()

@@ -302,6 +302,15 @@ def finish_term(self):
         mark("terms")
     return original_term(self)
 whoosh3.W3FieldWriter.finish_term = finish_term
+from search_index import postings_copy
+copied_terms = [0]
+original_copy_term = postings_copy._copy_term
+def copy_term(*args, **kwargs):
+    copied_terms[0] += 1
+    if copied_terms[0] % 500 == 0:
+        mark("merge-terms")
+    return original_copy_term(*args, **kwargs)
+postings_copy._copy_term = copy_term
 wrap(W, "_assemble_segment", before="assemble")
 wrap(compound, "copyfileobj", after="copied")
 wrap(whoosh_index.TOC, "write", before="toc")
@@ -347,6 +356,7 @@ PHASES = {
     "add": "adding papers",
     "merge": "merging segments",
     "merge-docs": "merging segments",
+    "merge-terms": "merging segments",
     "merged": "between batches",
     "flush": "writing the new segment",
     "terms": "writing the new segment",
@@ -663,6 +673,7 @@ def test_an_import_killed_25_times_loses_nothing(
 COMMIT_STEPS = [
     "merge#1",  # the third batch committed: eight small segments, about to be merged
     "merge-docs#4",  # four of them copied into the merged segment, no postings written yet
+    "merge-terms#2",  # their postings half copied, a block at a time
     "toc#4",  # the merged segment written, its table of contents not yet
     "renamed#4",  # the merge committed, the replaced segments' files still there
     "terms#2",  # in the middle of writing the postings of the first batch

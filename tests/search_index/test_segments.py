@@ -4,6 +4,7 @@ at once, replaced papers disappear for good, and the number of segments stays bo
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import attrs
@@ -118,3 +119,71 @@ def test_the_tiers(tmp_path: Path, papers: list[Paper]) -> None:
     assert len(_segment_sizes(library)) == 7  # not yet a full tier
     library.add(papers[7:8])
     assert _segment_sizes(library) == [8]  # the eighth commit merges the tier
+
+
+def _index_contents(path: Path) -> tuple[object, ...]:
+    """Everything a merged segment holds: every term's statistics and postings (document,
+    weight, positions) and where skipping lands in them, field lengths and stored records."""
+    ix = whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
+    with ix.reader() as reader:
+        terms = []
+        for fieldname, text in reader.all_terms():
+            info = reader.term_info(fieldname, text)
+            m = reader.postings(fieldname, text)
+            postings = []
+            while m.is_active():
+                postings.append((m.id(), m.weight(), m.value()))
+                m.next()
+            stats = (
+                info.doc_frequency(),
+                round(info.weight(), 3),
+                info.min_length(),
+                info.max_length(),
+                info.max_weight(),
+                info.min_id(),
+                info.max_id(),
+            )
+            # Skipping ahead reads each block's last document from its header: where a
+            # search that skips lands, for terms spread over several blocks.
+            landings = []
+            if len(postings) > 20:
+                for target in range(0, reader.doc_count_all(), 5):
+                    m = reader.postings(fieldname, text)
+                    m.skip_to(target)
+                    landings.append(m.id() if m.is_active() else None)
+            terms.append((fieldname, text, stats, postings, landings))
+        lengths = [
+            [reader.doc_field_length(d, f) for f in ("title", "abstract", "authors")]
+            for d in range(reader.doc_count_all())
+        ]
+        stored = [reader.stored_fields(d) for d in range(reader.doc_count_all())]
+        return (reader.doc_count_all(), len(list(ix._segments())), terms, lengths, stored)
+
+
+def _merged_both_ways(tmp_path: Path, library: Library) -> tuple[Path, Path]:
+    copies = []
+    for by_block in (True, False):
+        copy = tmp_path / f"by_block_{by_block}"
+        shutil.copytree(library.path, copy)
+        ix = whoosh_index.open_dir(str(copy), indexname=INDEX_NAME)
+        segments.merge(ix, list(ix._segments()), 64, by_block=by_block)
+        copies.append(copy)
+    return copies[0], copies[1]
+
+
+def test_blocks_copied_hold_what_postings_merged_one_by_one_hold(
+    tmp_path: Path, papers: list[Paper]
+) -> None:
+    """The block copy renumbers documents inside Whoosh's encoded blocks; the merge it replaced
+    decoded every posting. Both must leave the same index, term by term and posting by posting."""
+    library = Library.open(tmp_path / "lib", seed=False)
+    library.add(papers[:140], batch_size=20)  # seven segments: one short of a merge
+    assert len(_segment_sizes(library)) == 7
+    by_block, one_by_one = _merged_both_ways(tmp_path, library)
+    contents = _index_contents(by_block)
+    assert contents[:2] == (140, 1)
+    assert sum(len(postings) for *_, postings, _ in contents[2]) > 10_000
+    assert contents == _index_contents(one_by_one)
+    assert _answers(SearchService(Library.open(by_block, seed=False))) == _answers(
+        SearchService(library)
+    )

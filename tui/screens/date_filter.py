@@ -49,9 +49,7 @@ class DateFilterScreen(ModalScreen[DateRange | None]):
                 id="date-presets",
                 markup=False,
             )
-            yield Label(
-                "Or type a year, or a range (YYYY, YYYY-MM or YYYY-MM-DD):", markup=False
-            )
+            yield Label("Or type a year, or a range (YYYY, YYYY-MM or YYYY-MM-DD):", markup=False)
             with Horizontal(id="date-inputs"):
                 yield Input(
                     value=self.since.isoformat() if self.since else "",
