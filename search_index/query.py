@@ -215,7 +215,9 @@ def bound(node: query.PatternQuery, reader: IndexReader) -> query.Query:
             if matches is None or matches(field.from_bytes(btext)):
                 papers[btext] += info.doc_frequency()
     chosen = heapq.nsmallest(MAX_EXPANSION, papers.items(), key=lambda kv: (-kv[1], kv[0]))
-    return Expansion(fieldname, str(node.text), sorted(b for b, _ in chosen), boost=node.boost)
+    # Shown as the user typed it: a prefix's text is the part before its `*`.
+    typed = f"{node.text}*" if isinstance(node, query.Prefix) else str(node.text)
+    return Expansion(fieldname, typed, sorted(b for b, _ in chosen), boost=node.boost)
 
 
 def widen(q: query.Query, reader: IndexReader, analyzer: Analyzer) -> query.Query:

@@ -31,7 +31,7 @@ from search_index.models import (
     Sort,
     Span,
 )
-from search_index.query import make_parser, parse, widen
+from search_index.query import MAX_EXPANSION, Expansion, make_parser, parse, widen
 from search_index.schema import SCHEMA_VERSION, SPELL_FIELD, text_analyzer
 
 SPELL_SOURCES = ("title", "abstract")
@@ -94,6 +94,8 @@ class SearchService:
         )
         with self.library.searcher() as s:
             q = widen(parsed.query, s.reader(), self._analyzer)
+            # (A query searched as plain words has no wildcards to cut.)
+            notice = notice or _cut_notice(q)
             allowed = _allowed(s, filters)
             # With facets or a date order the matched set is needed anyway; counting it spares
             # Whoosh a second pass of the matcher for len(results) (0.9 s of a 2.7 s first
@@ -246,6 +248,20 @@ def _cached_docs(s: Searcher, key: tuple[str, ...], q: wq.Query) -> frozenset[in
     if docs is None:
         docs = cache[key] = frozenset(s.docs_for_query(q))
     return docs
+
+
+def _cut_notice(q: wq.Query) -> str | None:
+    """Said when a wildcard was cut to the words most papers have (see query.bound): the papers
+    found are then not all of the wildcard's."""
+    cut = sorted({e.text for e in q.leaves() if isinstance(e, Expansion)})
+    if not cut:
+        return None
+    said = " and ".join(f"`{text}`" for text in cut)
+    verb = "stands" if len(cut) == 1 else "stand"
+    return (
+        f"{said} {verb} for more than {MAX_EXPANSION} words; searched for the {MAX_EXPANSION}"
+        " that most papers have."
+    )
 
 
 def _allowed(

@@ -78,4 +78,15 @@ def test_a_broad_wildcard_is_bounded_and_still_highlighted(library: Library) -> 
 def test_a_narrow_prefix_is_searched_whole(library: Library) -> None:
     leaves = _widened(library, "author:aaaa*")
     assert not any(isinstance(leaf, Expansion) for leaf in leaves)
-    assert SearchService(library).search("author:aaaa*", limit=1000).total == 26  # aaaaa … aaaaz
+    results = SearchService(library).search("author:aaaa*", limit=1000)
+    assert results.total == 26  # aaaaa … aaaaz
+    assert results.notice is None
+
+
+def test_the_user_is_told_when_a_wildcard_was_cut(library: Library) -> None:
+    """The papers found for a cut wildcard are not all of its papers: the search says so (the
+    explorer shows it in the status line, `paperscope search` on stderr)."""
+    results = SearchService(library).search("author:a* OR title:w*a*", limit=10)
+    assert results.notice == (
+        "`a*` and `w*a*` stand for more than 256 words; searched for the 256 that most papers have."
+    )
