@@ -262,12 +262,14 @@ def explorer_timings(library: Library, queries: list[str]) -> dict[str, float]:
             keystrokes = []
             await pilot.press("slash")
             for q in queries[:15]:
-                before = id(screen.results)
+                # The object itself, held: comparing id()s waited forever when the answer was
+                # allocated where a freed earlier answer had been.
+                before = screen.results
                 await pilot.press("ctrl+u")
                 await pilot.press(*q[:-1])
                 pressed = time.perf_counter()
                 await pilot.press(q[-1])
-                while id(screen.results) == before or getattr(screen.results, "query", None) != q:
+                while screen.results is before or getattr(screen.results, "query", None) != q:
                     await pilot.pause(0.002)
                 keystrokes.append((time.perf_counter() - pressed) * 1000)
         return {
