@@ -93,11 +93,16 @@ def _combinations(leaf: Any, numbering: _Numbering) -> array[int]:
 
 def _numbers(leaf: Any, field: str) -> array[int]:
     column = leaf.column_reader(field, translate=False)
-    doccount = leaf.doc_count_all()
-    if isinstance(column, columns.NumericColumn.Reader) and column._typecode == "I":
+    return whole_column(column, "I", leaf.doc_count_all())
+
+
+def whole_column(column: Any, typecode: str, doccount: int) -> array[int]:
+    """A numeric column's value for every document, read in one go when it is Whoosh's fixed
+    layout of this type (else value by value)."""
+    if isinstance(column, columns.NumericColumn.Reader) and column._typecode == typecode:
         stored = min(column._count, doccount)
-        values: array[int] = column._dbfile.get_array(column._basepos, "I", stored)
+        values: array[int] = column._dbfile.get_array(column._basepos, typecode, stored)
         if stored < doccount:  # Whoosh leaves trailing defaults unwritten
-            values.extend(array("I", [column[stored]]) * (doccount - stored))
+            values.extend(array(typecode, [column[stored]]) * (doccount - stored))
         return values
-    return array("I", column)
+    return array(typecode, (column[d] for d in range(doccount)))

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from whoosh import columns
 from whoosh.codec import whoosh3
 from whoosh.filedb import structfile
 from whoosh.matching import binary
 from whoosh.query import compound
 from whoosh.util.numeric import byte_to_length
+
+from search_index.doc_arrays import whole_column
 
 
 def _cached_reader(self: Any, fieldname: str, column: Any) -> Any:
@@ -50,18 +51,13 @@ def _doc_field_length(self: Any, docnum: int, fieldname: str, default: Any = 0) 
         lengths = cache[fieldname]
     except KeyError:
         column = self._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-        lengths = cache[fieldname] = None if column is None else _length_bytes(column)
+        lengths = cache[fieldname] = (
+            None if column is None else whole_column(column, "B", self._doccount)
+        )
     if lengths is None:
         return default
-    # Whoosh leaves a column's trailing zeros unwritten.
+    # docnum may equal the document count, as Whoosh's own reader allows.
     return _LENGTH_OF[lengths[docnum]] if docnum < len(lengths) else None
-
-
-def _length_bytes(column: Any) -> bytes:
-    if isinstance(column, columns.NumericColumn.Reader) and column._typecode == "B":
-        data: bytes = column._dbfile.get(column._basepos, column._count)
-        return data
-    return bytes(column[d] for d in range(column._doccount))
 
 
 class _ViewFile:
